@@ -1,0 +1,10 @@
+#include "base/clock.h"
+
+namespace copycat {
+
+SystemClock& SystemClock::instance() {
+  static SystemClock clock;
+  return clock;
+}
+
+}  // namespace copycat
