@@ -1,4 +1,5 @@
 // Platforms: "os/arch[/variant]" as in the OCI image index (image-spec index.md, "platform").
+// Platform is a plain value and the functions are pure: thread-safe.
 #pragma once
 
 #include <string>
