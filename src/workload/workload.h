@@ -29,6 +29,10 @@ std::string_view kindName(Kind kind);
 Kind parseKind(std::string_view text);
 // The plural lower-case resource name: "deployments", "cronjobs", "pods".
 std::string_view resourceName(Kind kind);
+// True for the kinds whose objects carry a pod spec: Pod and the six workload controllers.
+bool carriesPods(Kind kind);
+// The API group a built-in kind lives in ("" for Pod and Node, "apps", "batch"); "" for kOther.
+std::string_view apiGroup(Kind kind);
 
 enum class ContainerType { kContainer, kInitContainer, kEphemeralContainer, kImageVolume };
 std::string_view containerTypeName(ContainerType type);  // "container", "initContainer", ...
