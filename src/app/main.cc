@@ -3,17 +3,26 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/config_command.h"
+#include "app/config_flags.h"
+#include "app/plan_command.h"
 #include "app/version.h"
 
 int main(int argc, char** argv) {
+  using copycat::app::kExitUsage;
   CLI::App app{"copycat mirrors the container images a Kubernetes cluster runs"};
   app.require_subcommand(1);
-  auto* version = app.add_subcommand("version", "Print the version");
-  version->callback([] { std::cout << "copycat " << copycat::app::version() << "\n"; });
+  int exit_code = 0;
+  copycat::app::addPlanCommand(app, &exit_code);
+  copycat::app::addConfigCommand(app, &exit_code);
+  app.add_subcommand("version", "Print the version")->callback([] {
+    std::cout << "copycat " << copycat::app::version() << "\n";
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
   }
-  return 0;
+  return exit_code;
 }

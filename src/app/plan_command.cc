@@ -1,0 +1,134 @@
+#include "app/plan_command.h"
+
+#include <array>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/config_flags.h"
+#include "app/options_mapping.h"
+#include "planner/mirror_planner.h"
+#include "workload/image_uses.h"
+#include "workload/manifest_reader.h"
+
+namespace copycat::app {
+namespace {
+
+struct PlanFlags {
+  ConfigFlags config;
+  std::vector<std::string> files;
+  std::string output = "table";
+};
+
+// One line of output: an image use and what copycat would do with it.
+struct PlanRecord {
+  const workload::SourcedSummary* origin;
+  workload::ImageUse use;
+  planner::Decision decision;
+};
+
+nlohmann::json recordJson(const PlanRecord& r) {
+  const auto& d = r.decision;
+  nlohmann::json j = {
+      {"kind", r.use.kind_name},
+      {"namespace", r.use.namespace_name},
+      {"name", r.use.name},
+      {"container", r.use.container},
+      {"containerType", workload::containerTypeName(r.use.container_type)},
+      {"image", r.use.image},
+      {"source", d.source ? d.source->str() : ""},
+      {"action", planner::actionName(d.action)},
+      {"target", d.target ? d.target->str() : ""},
+      {"reason", d.reason},
+      {"detail", d.detail},
+      {"file", r.origin->file},
+      {"document", r.origin->document},
+  };
+  return j;
+}
+
+std::string outcomeColumn(const planner::Decision& d) {
+  if (d.action == planner::Action::kMirror) {
+    return d.target->str();
+  }
+  return fmt::format("{}: {} ({})", planner::actionName(d.action), d.reason, d.detail);
+}
+
+void printTable(const std::vector<PlanRecord>& records) {
+  std::vector<std::array<std::string, 7>> rows;
+  rows.push_back({"KIND", "NAMESPACE", "NAME", "CONTAINER", "IMAGE", "SOURCE", "TARGET"});
+  for (const auto& r : records) {
+    std::string source = r.decision.source ? r.decision.source->str() : "-";
+    rows.push_back({r.use.kind_name, r.use.namespace_name, r.use.name, r.use.container, r.use.image,
+                    source, outcomeColumn(r.decision)});
+  }
+  std::array<size_t, 7> width{};
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], width[i]);
+    }
+    std::cout << line << "\n";
+  }
+}
+
+int runPlan(const PlanFlags& flags) {
+  auto loaded = loadConfigOrReport(flags.config);
+  if (!loaded) {
+    return kExitUsage;
+  }
+  auto options = plannerOptions(loaded->config);
+  auto planner = options.and_then(
+      [](const planner::PlannerOptions& o) { return planner::MirrorPlanner::create(o); });
+  if (!planner) {
+    std::cerr << "copycat: invalid configuration:\n  " << planner.error().message << "\n";
+    return kExitUsage;
+  }
+  auto read = workload::readManifests(flags.files);
+  std::vector<PlanRecord> records;
+  bool any_invalid = !read.problems.empty();
+  for (const auto& object : read.objects) {
+    for (auto& use : workload::imageUses(object.summary)) {
+      auto decision = planner->decide(use);
+      any_invalid = any_invalid || decision.action == planner::Action::kInvalid;
+      records.push_back({&object, std::move(use), std::move(decision)});
+    }
+  }
+  if (flags.output == "json") {
+    for (const auto& r : records) {
+      std::cout << recordJson(r).dump() << "\n";
+    }
+  } else {
+    printTable(records);
+  }
+  for (const auto& p : read.problems) {
+    std::cerr << fmt::format("copycat: {}: document {}: {}\n", p.file, p.document, p.reason);
+  }
+  return any_invalid ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+void addPlanCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<PlanFlags>();
+  auto* cmd = app.add_subcommand(
+      "plan", "Print, for every image the given manifests use, where copycat would mirror it");
+  cmd->add_option("-f,--filename", flags->files, "Manifest files or directories (repeatable)")
+      ->required()
+      ->check(CLI::ExistingPath);
+  cmd->add_option("-o,--output", flags->output, "Output format")
+      ->check(CLI::IsMember({"table", "json"}));
+  addConfigFlag(*cmd, flags->config);
+  cmd->callback([flags, exit_code] { *exit_code = runPlan(*flags); });
+}
+
+}  // namespace copycat::app
