@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 #include <exception>
+#include <stop_token>
 #include <thread>
 
 #include <fmt/format.h>
@@ -45,12 +46,17 @@ Status BlobCopier::copyOnce(RegistryClient& source, std::string_view source_repo
     bytes_progress = [&](int64_t done) { progress(blob.digest, done, blob.size); };
   }
   VerifyingReader reader(pipe.source(), blob.digest, blob.size, bytes_progress);
+  // Ends the GET promptly when the upload fails first (or the copy is cancelled).
+  std::stop_source get_stop;
+  std::stop_callback forward_stop(source_ctx.stop, [&get_stop] { get_stop.request_stop(); });
+  CallContext get_ctx = source_ctx;
+  get_ctx.stop = get_stop.get_token();
   Status fetched = ok();
   Status uploaded = ok();
   {
     std::jthread getter([&] {
       try {
-        fetched = source.blobGet(source_repo, blob.digest, pipe.sink(), source_ctx);
+        fetched = source.blobGet(source_repo, blob.digest, pipe.sink(), get_ctx);
       } catch (const std::exception& e) {
         LOG_ERROR("registry", "blob download thread crashed", {{"error", e.what()}});
         std::abort();
@@ -70,6 +76,7 @@ Status BlobCopier::copyOnce(RegistryClient& source, std::string_view source_repo
       drainTail(pipe, blob, source.host());
     } else {
       pipe.abort(Error{ErrorCode::kCancelled, std::string(kUploadEnded)});
+      get_stop.request_stop();
     }
   }  // joins the GET thread
   if (uploaded) {
@@ -78,7 +85,8 @@ Status BlobCopier::copyOnce(RegistryClient& source, std::string_view source_repo
   if (reader.failure()) {
     return fail(*reader.failure());  // the root cause, whatever the upload reported
   }
-  if (!fetched && !isUploadEnded(fetched.error())) {
+  bool get_was_stopped = get_stop.stop_requested() && !source_ctx.stop.stop_requested();
+  if (!fetched && !isUploadEnded(fetched.error()) && !get_was_stopped) {
     return fetched;
   }
   return uploaded;

@@ -58,7 +58,7 @@ Result<MountResult> RegistryClient::blobMount(std::string_view repo, std::string
   std::vector<std::string> scopes = {auth::pushScope(repo), auth::pullScope(from_repo)};
   ASSIGN_OR_RETURN(http::Response response, transport_.send(std::move(request), scopes, ctx));
   if (response.status == 201) {
-    return MountResult{.mounted = true};
+    return MountResult{.mounted = true, .upload_location = {}};
   }
   if (response.status == 202) {
     ASSIGN_OR_RETURN(std::string location, uploadLocation(response, what));

@@ -56,7 +56,7 @@ struct ImageCopierOptions {
   std::chrono::milliseconds token_timeout{30'000};
   size_t pipe_capacity_bytes = http::BoundedPipe::kDefaultCapacityBytes;
   size_t chunk_bytes = RegistryClient::kDefaultChunkBytes;  // chunked-upload fallback
-  RequestObserver observer{};                               // every registry request (metrics)
+  RequestObserver observer{};    // every registry request (metrics); called on any thread
   const Clock* clock = nullptr;  // null = SystemClock::instance(); not owned
 };
 

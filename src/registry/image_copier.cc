@@ -185,6 +185,13 @@ Status ImageCopier::checkTarget(CopyJob& job) {
     return fail(head.error());
   }
   job.target_digest = head->digest;
+  if (head->digest.empty()) {
+    // A registry that omits Docker-Content-Digest on HEAD: hash what it serves instead.
+    auto existing = job.target->manifestGet(job.dst.repository, reference, job.target_ctx);
+    if (existing) {
+      job.target_digest = existing->digest;
+    }
+  }
   return ok();
 }
 

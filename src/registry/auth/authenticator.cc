@@ -31,10 +31,30 @@ std::string basicFor(const RegistryAuth& creds) {
   return {};
 }
 
+// True when `have` grants everything `want` asks: same "type:name" and a superset of its
+// comma-separated actions (token spec "Token Scope Documentation": type:name:actions).
+bool coversScope(std::string_view have, std::string_view want) {
+  size_t have_colon = have.rfind(':');
+  size_t want_colon = want.rfind(':');
+  if (have_colon == std::string_view::npos || want_colon == std::string_view::npos ||
+      have.substr(0, have_colon) != want.substr(0, want_colon)) {
+    return have == want;
+  }
+  std::vector<std::string> granted = strings::split(have.substr(have_colon + 1), ',');
+  for (const auto& action : strings::split(want.substr(want_colon + 1), ',')) {
+    if (std::find(granted.begin(), granted.end(), action) == granted.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<std::string> mergeScopes(std::vector<std::string> scopes,
                                      const std::vector<std::string>& more) {
   for (const auto& scope : more) {
-    if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) {
+    bool covered = std::any_of(scopes.begin(), scopes.end(),
+                               [&](const std::string& have) { return coversScope(have, scope); });
+    if (!covered) {
       scopes.push_back(scope);
     }
   }
