@@ -134,7 +134,7 @@ struct Config {
   bool debug = false;  // shorthand for log_level = debug
   std::string metrics_addr = ":8080";
   std::string health_addr = ":8081";
-  std::string admin_token;  // secret; empty disables the admin endpoints
+  std::string admin_token;  // secret; when set, admin endpoints require it as a bearer token
   bool leader_elect = true;
   std::string leader_election_namespace;  // empty: the pod's own namespace
   std::string lease_name = "k8s-copycat";
