@@ -16,6 +16,7 @@ std::optional<config::LoadedConfig> loadConfigOrReport(const ConfigFlags& flags)
     options.path_explicit = true;
   }
   options.flags = flags.overrides;
+  options.require_target = flags.require_target;
   auto loaded = config::loadConfig(options);
   if (!loaded) {
     std::cerr << "copycat: invalid configuration:\n";

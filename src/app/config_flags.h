@@ -21,6 +21,7 @@ struct ConfigFlags {
   std::string path;  // --config; "" = CONFIG_PATH or the default path
   // Flag overrides (key path -> value), applied over file and environment.
   std::vector<std::pair<std::string, std::string>> overrides;
+  bool require_target = true;  // see config::LoadOptions::require_target
 };
 
 // Adds --config to `cmd`.

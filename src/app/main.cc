@@ -5,6 +5,7 @@
 
 #include "app/config_command.h"
 #include "app/config_flags.h"
+#include "app/copy_command.h"
 #include "app/plan_command.h"
 #include "app/version.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   copycat::app::addPlanCommand(app, &exit_code);
   copycat::app::addConfigCommand(app, &exit_code);
+  copycat::app::addCopyCommand(app, &exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "copycat " << copycat::app::version() << "\n";
   });

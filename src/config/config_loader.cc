@@ -111,6 +111,7 @@ Result<LoadedConfig> finish(LoadState state, const LoadOptions& options, std::st
   internal::resolveCredentialEnv(options.env, state);
   internal::applyFlags(options.flags, state);
   internal::normalize(state);
+  state.require_target = options.require_target;
   internal::validate(state);
   if (!state.problems.empty()) {
     return fail(ErrorCode::kInvalidArgument, joinProblems(state.problems));

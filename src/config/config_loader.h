@@ -34,6 +34,9 @@ struct LoadOptions {
   // Applied last, in order: key path (or alias) -> value, e.g. {"dryRun", "true"},
   // {"metricsAddr", ":9090"}, {"includeNamespaces", "a,b"} (lists are comma-separated).
   std::vector<std::pair<std::string, std::string>> flags;
+  // False for commands that do not mirror into the configured target (`copycat copy` names
+  // its destination on the command line): the target's required keys are then not required.
+  bool require_target = true;
 };
 
 struct LoadedConfig {

@@ -21,6 +21,7 @@ struct LoadState {
   // List items ("pathMap[1]") that were not mappings: already reported, so validation skips
   // them instead of adding follow-on problems.
   std::set<std::string, std::less<>> broken_items;
+  bool require_target = true;  // LoadOptions::require_target
 
   // Records where `path` got its value.
   void setOrigin(const std::string& path, Origin origin) { provenance[path] = std::move(origin); }

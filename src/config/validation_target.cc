@@ -129,7 +129,7 @@ void validateEcrSettings(LoadState& state) {
 
 void validateEcr(LoadState& state) {
   const EcrConfig& e = state.config.ecr;
-  if (state.config.target_kind == TargetKind::kEcr) {
+  if (state.require_target && state.config.target_kind == TargetKind::kEcr) {
     if (e.account_id.empty()) {
       state.problem("ecr.accountID",
                     "required when targetKind is ecr (set ecr.accountID or ECR_ACCOUNT_ID)");
@@ -145,7 +145,7 @@ void validateEcr(LoadState& state) {
 void validateDocker(LoadState& state) {
   const DockerConfig& d = state.config.docker;
   if (d.registry.empty()) {
-    if (state.config.target_kind == TargetKind::kDocker) {
+    if (state.require_target && state.config.target_kind == TargetKind::kDocker) {
       state.problem("docker.registry",
                     "required when targetKind is docker (set docker.registry or TARGET_REGISTRY)");
     }

@@ -214,3 +214,20 @@ TEST(UnknownKeyTest, SuggestsInsideCredentialItems) {
 
 }  // namespace
 }  // namespace copycat::config
+
+namespace copycat::config {
+namespace {
+
+TEST(ValidationTest, TargetKeysAreNotRequiredWhenTheCommandNamesItsOwnDestination) {
+  auto opts = testing::options();
+  opts.require_target = false;
+  auto loaded = loadConfigFromString("targetKind: ecr\nregistryRetryAttempts: 5\n", opts);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->config.registry_retry_attempts, 5);
+  // Values that are set are still validated.
+  auto bad = loadConfigFromString("ecr:\n  accountID: \"1234\"\n", opts);
+  EXPECT_FALSE(bad);
+}
+
+}  // namespace
+}  // namespace copycat::config
