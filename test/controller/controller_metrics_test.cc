@@ -1,0 +1,62 @@
+#include "controller/controller_metrics.h"
+
+#include <gtest/gtest.h>
+
+#include "controller_test_util.h"
+
+namespace copycat::controller {
+namespace {
+
+using fakes::metricValue;
+
+TEST(ControllerMetricsTest, SettersForLeaderAndReflectors) {
+  prometheus::Registry registry;
+  auto metrics = ControllerMetrics::create(registry);
+  ASSERT_TRUE(metrics) << metrics.error().message;
+  auto& m = **metrics;
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_leader"), 0);
+  m.setLeader(true);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_leader"), 1);
+  m.watchRestarted("Pod");
+  m.watchRestarted("Pod");
+  m.relisted("Deployment");
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_watch_restarts_total", {{"kind", "Pod"}}), 2);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_relists_total", {{"kind", "Deployment"}}), 1);
+  m.imageFailed(ErrorCode::kUnavailable, false);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_images_failed_total",
+                        {{"code", "Unavailable"}, {"terminal", "false"}}),
+            1);
+  m.pullFailed("ghcr.io");
+  EXPECT_EQ(
+      metricValue(registry, "k8s_copycat_registry_pull_error_total", {{"registry", "ghcr.io"}}), 1);
+}
+
+TEST(ControllerMetricsTest, QueueHooksFeedTheWorkqueueFamilies) {
+  prometheus::Registry registry;
+  auto metrics = ControllerMetrics::create(registry);
+  ASSERT_TRUE(metrics);
+  auto& q = (*metrics)->queueMetrics();
+  q.onAdd();
+  q.onDepth(3);
+  q.onInFlight(2);
+  q.onRetry();
+  q.onQueueLatency(std::chrono::milliseconds(5));
+  q.onWorkDuration(std::chrono::seconds(2));
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_workqueue_adds_total"), 1);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_workqueue_depth"), 3);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_workqueue_in_flight"), 2);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_workqueue_retries_total"), 1);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_workqueue_queue_duration_seconds"), 1);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_workqueue_work_duration_seconds"), 1);
+}
+
+TEST(ControllerMetricsTest, ANameTakenWithAnotherTypeIsAnError) {
+  prometheus::Registry registry;
+  prometheus::BuildGauge().Name("k8s_copycat_bytes_copied_total").Help("x").Register(registry);
+  auto metrics = ControllerMetrics::create(registry);
+  ASSERT_FALSE(metrics);
+  EXPECT_EQ(metrics.error().code, ErrorCode::kInternal);
+}
+
+}  // namespace
+}  // namespace copycat::controller
