@@ -19,6 +19,11 @@ Result<Credentials> CredentialsChain::resolve() {
       reasons += "; ";
     }
     reasons += provider->name() + ": " + credentials.error().message;
+    if (options_.stop_at_configured_source && credentials.error().code != ErrorCode::kNotFound) {
+      Error error = credentials.error();
+      error.message = "aws credentials from " + provider->name() + " failed: " + reasons;
+      return fail(std::move(error));
+    }
   }
   if (providers_.empty()) {
     reasons = "no credential sources configured";

@@ -88,5 +88,30 @@ TEST(CredentialsChainTest, AggregatesEveryFailureInOrder) {
   }
 }
 
+TEST(CredentialsChainTest, StopsAtAConfiguredSourceThatFailsWhenAsked) {
+  std::vector<std::unique_ptr<CredentialsProvider>> providers;
+  auto env = std::make_unique<FakeCredentialsProvider>("environment");
+  env->push(fail(ErrorCode::kNotFound, "not set"));
+  Error denied(ErrorCode::kPermissionDenied, "sts: AccessDenied");
+  denied.remote_code = "AccessDenied";
+  auto web = std::make_unique<FakeCredentialsProvider>("web identity");
+  web->push(fail(denied));
+  auto imds = std::make_unique<FakeCredentialsProvider>("imds");
+  imds->push(makeCredentials("NODE"));
+  FakeCredentialsProvider* imds_fake = imds.get();
+  providers.push_back(std::move(env));
+  providers.push_back(std::move(web));
+  providers.push_back(std::move(imds));
+  CredentialsChain chain(std::move(providers), CredentialsChain::Options{true});
+  auto got = chain.resolve();
+  ASSERT_FALSE(got.has_value());
+  EXPECT_EQ(got.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(got.error().remote_code, "AccessDenied");
+  EXPECT_EQ(got.error().message,
+            "aws credentials from web identity failed: environment: not set; web identity: sts: "
+            "AccessDenied");
+  EXPECT_EQ(imds_fake->calls(), 0);
+}
+
 }  // namespace
 }  // namespace copycat::aws
