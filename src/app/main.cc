@@ -7,6 +7,7 @@
 #include "app/config_flags.h"
 #include "app/copy_command.h"
 #include "app/plan_command.h"
+#include "app/run_command.h"
 #include "app/version.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   copycat::app::addPlanCommand(app, &exit_code);
   copycat::app::addConfigCommand(app, &exit_code);
   copycat::app::addCopyCommand(app, &exit_code);
+  copycat::app::addRunCommand(app, &exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "copycat " << copycat::app::version() << "\n";
   });

@@ -1,0 +1,183 @@
+// `copycat run` as an operator runs it: a separate process watching a (fake) API server and
+// mirroring between real distribution registries, observed through skopeo, /metrics, the
+// admin API and its exit code.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "support/fake_api_server.h"
+#include "support/harness_process.h"
+#include "support/image_fixture.h"
+#include "support/image_fixture_client.h"
+#include "support/registry_harness.h"
+
+namespace copycat::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+template <class Pred>
+bool waitFor(Pred pred, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) {
+      return true;
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  return pred();
+}
+
+std::string deployment(const std::string& name, const std::string& image, int generation) {
+  nlohmann::json d = {
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata",
+       {{"name", name}, {"namespace", "shop"}, {"uid", "uid-" + name}, {"generation", generation}}},
+      {"spec",
+       {{"template", {{"spec", {{"containers", {{{"name", "app"}, {"image", image}}}}}}}}}}};
+  return d.dump();
+}
+
+class RunCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("copycat-e2e-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    source_ = RegistryProcess::start(RegistryProcess::anonymous()).value();
+    target_ = RegistryProcess::start(RegistryProcess::anonymous()).value();
+    api_ = std::make_unique<FakeApiServer>(FakeApiServer::Options{});
+    ASSERT_TRUE(api_->start());
+    api_->setRequiredToken("e2e-token");
+    ASSERT_TRUE(api_->upsert("namespaces", R"({"metadata":{"name":"shop","uid":"ns-shop"}})"));
+    metrics_port_ = pickFreePort().value();
+    health_port_ = pickFreePort().value();
+    writeFiles();
+  }
+
+  void TearDown() override {
+    copycat_.terminate();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void writeFiles() {
+    std::ofstream(dir_ / "kubeconfig")
+        << "apiVersion: v1\nkind: Config\n"
+        << "clusters:\n- name: fake\n  cluster:\n    server: " << api_->url() << "\n"
+        << "users:\n- name: u\n  user:\n    token: e2e-token\n"
+        << "contexts:\n- name: c\n  context: {cluster: fake, user: u}\n"
+        << "current-context: c\n";
+    std::ofstream(dir_ / "config.yaml")
+        << "targetKind: docker\ndocker:\n  registry: " << target_->host() << "\n  insecure: true\n"
+        << "insecureRegistries: [\"" << source_->host() << "\"]\n"
+        << "metricsAddr: 127.0.0.1:" << metrics_port_ << "\n"
+        << "healthAddr: 127.0.0.1:" << health_port_ << "\n"
+        << "leaderElect: false\nlogLevel: debug\n";
+  }
+
+  void startCopycat() {
+    auto child = ChildProcess::spawn(
+        {COPYCAT_EXE, "run", "--kubeconfig", (dir_ / "kubeconfig").string(), "--config",
+         (dir_ / "config.yaml").string(), "--leader-elect=false"},
+        CommandOptions{.timeout = milliseconds(0), .env = {}, .unset_prefixes = {"KUBECONFIG"}},
+        (dir_ / "stdout.log").string(), (dir_ / "stderr.log").string());
+    ASSERT_TRUE(child) << child.error().message;
+    copycat_ = std::move(*child);
+  }
+
+  std::string logs() const {
+    std::ifstream in(dir_ / "stderr.log");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  FixtureImage pushSource(ImageFixture& fixture, const std::string& tag) {
+    auto image = fixture.ociImage(tag).value();
+    RegistryHttpClient client(RegistryEndpoint::of(*source_));
+    EXPECT_TRUE(client.push(image, "team/app", tag));
+    return image;
+  }
+
+  bool targetHas(const std::string& tag, const std::string& digest) {
+    auto got = skopeoDigest("docker://" + target_->host() + "/team/app:" + tag);
+    return got && *got == digest;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<RegistryProcess> source_;
+  std::unique_ptr<RegistryProcess> target_;
+  std::unique_ptr<FakeApiServer> api_;
+  int metrics_port_ = 0;
+  int health_port_ = 0;
+  ChildProcess copycat_;
+};
+
+TEST_F(RunCommandTest, MirrorsWorkloadImagesServesMetricsAndStopsCleanly) {
+  auto fixture = ImageFixture::create(21).value();
+  auto v1 = pushSource(*fixture, "v1");
+  auto v2 = pushSource(*fixture, "v2");
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v1", 1)));
+  startCopycat();
+
+  ASSERT_TRUE(waitFor([&] { return targetHas("v1", v1.root.digest); }, seconds(60))) << logs();
+
+  httplib::Client health("127.0.0.1", health_port_);
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto r = health.Get("/readyz");
+        return r && r->status == 200;
+      },
+      seconds(30)))
+      << logs();
+
+  httplib::Client metrics("127.0.0.1", metrics_port_);
+  auto m = metrics.Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("k8s_copycat_registry_push_success_total"), std::string::npos);
+  auto cache = metrics.Get("/admin/cache");
+  ASSERT_TRUE(cache);
+  auto entries = nlohmann::json::parse(cache->body);
+  EXPECT_EQ(entries["count"], 1) << cache->body;
+
+  // A rollout to a new tag is picked up from the watch.
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v2", 2)));
+  EXPECT_TRUE(waitFor([&] { return targetHas("v2", v2.root.digest); }, seconds(60))) << logs();
+
+  copycat_.terminate(milliseconds(30'000));
+  EXPECT_EQ(copycat_.exitCode(), 0) << logs();
+  EXPECT_EQ(logs().find("e2e-token"), std::string::npos) << "a secret was logged";
+}
+
+TEST_F(RunCommandTest, DryRunPushesNothing) {
+  auto fixture = ImageFixture::create(22).value();
+  pushSource(*fixture, "v1");
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v1", 1)));
+  std::ofstream(dir_ / "config.yaml", std::ios::app) << "dryRun: true\n";
+  startCopycat();
+  httplib::Client health("127.0.0.1", health_port_);
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto r = health.Get("/readyz");
+        return r && r->status == 200;
+      },
+      seconds(30)))
+      << logs();
+  // Give the worker time to process the demand, then check nothing was written.
+  ASSERT_TRUE(
+      waitFor([&] { return target_->countRequests("HEAD", "/v2/team/app/") > 0; }, seconds(30)))
+      << logs();
+  EXPECT_EQ(target_->countRequests("PUT", ".*"), 0u) << logs();
+  EXPECT_EQ(target_->countRequests("POST", ".*"), 0u) << logs();
+  copycat_.terminate(milliseconds(30'000));
+  EXPECT_EQ(copycat_.exitCode(), 0) << logs();
+}
+
+}  // namespace
+}  // namespace copycat::testing
