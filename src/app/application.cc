@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 
 #include "app/adapters.h"
+#include "app/ecr_target.h"
 #include "app/options_mapping.h"
 #include "app/registry_executor.h"
 #include "app/registry_options.h"
@@ -31,6 +32,8 @@ struct Application::Parts {
   std::unique_ptr<controller::ControllerMetrics> metrics;
   std::unique_ptr<planner::MirrorPlanner> planner;
   std::unique_ptr<registry::auth::StaticKeychain> keychain;
+  std::unique_ptr<EcrTarget> ecr;                          // ECR targets only
+  std::unique_ptr<registry::auth::Keychain> ecr_keychain;  // ECR logins + keychain
   std::unique_ptr<registry::ImageCopier> copier;
   std::unique_ptr<RegistryExecutor> executor;
   std::unique_ptr<controller::Controller> controller;
@@ -84,8 +87,19 @@ Status buildMirroring(Application::Parts& p) {
   ASSIGN_OR_RETURN(p.keychain, buildKeychain(c));
   auto copier_options = copierOptions(c);
   copier_options.keychain = p.keychain.get();
+  EnsureRepository ensure;
+  if (c.target_kind == config::TargetKind::kEcr) {
+    ASSIGN_OR_RETURN(auto target, policy::parseTargetRegistry(planner_options.target_registry));
+    ASSIGN_OR_RETURN(p.ecr, EcrTarget::create(c.ecr, target.host, c.dry_run || c.dry_pull));
+    p.ecr_keychain = p.ecr->keychain(*p.keychain);
+    copier_options.keychain = p.ecr_keychain.get();
+    if (c.ecr.registry_endpoint.rfind("http://", 0) == 0) {
+      copier_options.insecure_hosts.push_back(target.host);
+    }
+    ensure = p.ecr->ensureRepository();
+  }
   ASSIGN_OR_RETURN(p.copier, registry::ImageCopier::create(std::move(copier_options)));
-  p.executor = std::make_unique<RegistryExecutor>(*p.copier);
+  p.executor = std::make_unique<RegistryExecutor>(*p.copier, std::move(ensure));
   const auto& kinds = p.planner->filter().watchedKinds();
   p.controller = std::make_unique<controller::Controller>(
       controller::ControllerDeps{.planner = *p.planner,

@@ -11,7 +11,9 @@
 
 #include "app/config_flags.h"
 #include "app/copy_progress.h"
+#include "app/ecr_target.h"
 #include "app/registry_options.h"
+#include "aws/endpoints.h"
 #include "image/platform.h"
 #include "image/reference.h"
 #include "registry/image_copier.h"
@@ -30,6 +32,7 @@ struct CopyFlags {
   std::string ca_file;
   int jobs = 0;  // 0 = registryConcurrency from the configuration
   bool dry_run = false;
+  bool create_repo = false;
   std::string output = "text";
 };
 
@@ -60,8 +63,31 @@ struct PreparedCopy {
   image::Reference dst;
   registry::CopyOptions options;
   std::unique_ptr<registry::auth::StaticKeychain> keychain;
+  std::unique_ptr<EcrTarget> ecr;  // when DST is an ECR registry
+  std::unique_ptr<registry::auth::Keychain> ecr_keychain;
   registry::ImageCopierOptions copier;
 };
+
+// A destination on an ECR registry host authenticates through the AWS credential chain, as the
+// ECR credential helper does; the account and region come from the host.
+Status prepareEcr(PreparedCopy& p, const CopyFlags& flags, const config::Config& config) {
+  auto host = aws::parseEcrRegistryHost(p.dst.registry);
+  if (!host) {
+    if (flags.create_repo) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "--create-repo needs a destination on an ECR registry host");
+    }
+    return ok();
+  }
+  auto ecr = config.ecr;
+  ecr.account_id = host->account_id;
+  ecr.region = host->region;
+  ecr.create_repo = flags.create_repo;
+  ASSIGN_OR_RETURN(p.ecr, EcrTarget::create(ecr, p.dst.registry, p.options.dry_run));
+  p.ecr_keychain = p.ecr->keychain(*p.keychain);
+  p.copier.keychain = p.ecr_keychain.get();
+  return ok();
+}
 
 Result<PreparedCopy> prepare(const CopyFlags& flags, const config::Config& config) {
   PreparedCopy p;
@@ -93,6 +119,7 @@ Result<PreparedCopy> prepare(const CopyFlags& flags, const config::Config& confi
   if (flags.jobs > 0) {
     p.copier.jobs = flags.jobs;
   }
+  RETURN_IF_ERROR(prepareEcr(p, flags, config));
   return p;
 }
 
@@ -176,6 +203,8 @@ void addCopyCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--jobs", flags->jobs, "Parallel blob transfers per registry")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--dry-run", flags->dry_run, "Read everything, write nothing");
+  cmd->add_flag("--create-repo", flags->create_repo,
+                "ECR destinations: create the repository (with ecr.lifecyclePolicy) first");
   cmd->add_option("-o,--output", flags->output, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
   addConfigFlag(*cmd, flags->config);

@@ -20,6 +20,9 @@ namespace copycat::testing {
 struct FakeAwsOptions {
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
+  // When set, every GetAuthorizationToken issues this password, so a real registry with an
+  // htpasswd entry for user AWS can stand in for the ECR registry endpoint.
+  std::string registry_password{};
   const Clock* clock = nullptr;        // null: SystemClock; must outlive the fake
   std::chrono::seconds max_skew{300};  // X-Amz-Date tolerance
   std::chrono::seconds authorization_token_lifetime{12 * 3600};

@@ -95,7 +95,9 @@ std::map<std::string, std::string> readTags(const json& input) {
 
 void getAuthorizationToken(Call& c) {
   std::string password =
-      c.state.random(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+      !c.state.options.registry_password.empty()
+          ? c.state.options.registry_password
+          : c.state.random(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
   WallTime expires = c.state.now() + c.state.options.authorization_token_lifetime;
   c.state.registry_passwords[password] = expires;
   double seconds = std::chrono::duration<double>(expires.time_since_epoch()).count();
