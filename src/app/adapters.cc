@@ -26,6 +26,14 @@ void ControllerDemandSink::onForget(const kube::WorkloadRef& ref) {
 
 void ControllerDemandSink::onSynced(workload::Kind kind) { controller_.markSynced(kind); }
 
+void KubeEventRecorder::record(const controller::WorkloadRef& object, controller::EventType type,
+                               std::string_view reason, std::string_view message) {
+  auto severity = type == controller::EventType::kWarning ? kube::EventSeverity::kWarning
+                                                          : kube::EventSeverity::kNormal;
+  writer_.write(kube::objectReference(object.kind, object.namespace_name, object.name, object.uid),
+                severity, reason, message);
+}
+
 std::vector<server::CacheEntry> ControllerAdminBackend::cacheEntries() {
   std::vector<server::CacheEntry> out;
   for (const auto& e : controller_.cacheEntries()) {

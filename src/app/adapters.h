@@ -8,6 +8,7 @@
 
 #include "controller/controller.h"
 #include "kube/discovery.h"
+#include "kube/event_writer.h"
 #include "server/admin_backend.h"
 
 namespace copycat::app {
@@ -22,6 +23,17 @@ class ControllerDemandSink final : public kube::DemandSink {
 
  private:
   controller::Controller& controller_;
+};
+
+// controller::EventRecorder -> core/v1 Events through kube::EventWriter (never blocks).
+class KubeEventRecorder final : public controller::EventRecorder {
+ public:
+  explicit KubeEventRecorder(kube::EventWriter& writer) : writer_(writer) {}
+  void record(const controller::WorkloadRef& object, controller::EventType type,
+              std::string_view reason, std::string_view message) override;
+
+ private:
+  kube::EventWriter& writer_;
 };
 
 // server::AdminBackend on the controller. Thread-safe.

@@ -1,5 +1,6 @@
 #include "app/application.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -18,7 +19,9 @@
 #include "kube/api_client.h"
 #include "kube/cluster_watcher.h"
 #include "kube/discovery.h"
+#include "kube/event_writer.h"
 #include "kube/kube_config.h"
+#include "kube/leader_elector.h"
 #include "planner/mirror_planner.h"
 #include "registry/image_copier.h"
 #include "server/server_set.h"
@@ -36,12 +39,25 @@ struct Application::Parts {
   std::unique_ptr<registry::auth::Keychain> ecr_keychain;  // ECR logins + keychain
   std::unique_ptr<registry::ImageCopier> copier;
   std::unique_ptr<RegistryExecutor> executor;
+  std::unique_ptr<kube::ApiClient> api;
+  std::unique_ptr<kube::EventWriter> event_writer;  // when `events`
+  std::unique_ptr<KubeEventRecorder> events;
   std::unique_ptr<controller::Controller> controller;
   std::unique_ptr<ControllerDemandSink> sink;
   std::unique_ptr<kube::Discovery> discovery;
-  std::unique_ptr<kube::ApiClient> api;
   std::unique_ptr<kube::ClusterWatcher> watcher;
+  std::unique_ptr<kube::ApiClient> lease_api;  // its own client: renewals never queue behind lists
+  std::unique_ptr<kube::LeaderElector> elector;  // when leaderElect
   std::unique_ptr<server::ServerSet> servers;
+
+  // Runs the leader-gated part until `stop`: the controller's workers and the watches.
+  Status mirror(std::stop_token stop);
+
+  // A lost lease ends the process (controller-runtime's behaviour): the controller cannot
+  // safely resume, and a restart campaigns afresh.
+  std::atomic<bool> shutting_down{false};
+  std::atomic<bool> lost_leadership{false};
+  std::stop_source wake;  // stops run() on a signal or a lost lease
 };
 
 namespace {
@@ -106,7 +122,7 @@ Status buildMirroring(Application::Parts& p) {
                                  .executor = *p.executor,
                                  .metrics = *p.metrics,
                                  .clock = SystemClock::instance(),
-                                 .events = nullptr},
+                                 .events = p.events.get()},
       controllerOptions(c, kinds));
   return ok();
 }
@@ -118,12 +134,50 @@ Status buildServers(Application::Parts& p) {
   p.servers->metrics().add(p.registry);
   p.servers->admin().setBackend(std::make_shared<ControllerAdminBackend>(*p.controller));
   auto* controller = p.controller.get();
-  RETURN_IF_ERROR(p.servers->health().addReadinessCheck("informer-sync", [controller]() -> Status {
-    if (controller->isReady()) {
-      return ok();
+  auto* elector = p.elector.get();
+  // A standby is ready (it serves probes and metrics); the leader once every kind is listed.
+  RETURN_IF_ERROR(
+      p.servers->health().addReadinessCheck("informer-sync", [controller, elector]() -> Status {
+        if ((elector != nullptr && !elector->isLeader()) || controller->isReady()) {
+          return ok();
+        }
+        return fail(ErrorCode::kUnavailable, "initial list of every watched kind not processed");
+      }));
+  if (elector != nullptr) {
+    RETURN_IF_ERROR(
+        p.servers->health().addLivenessCheck("leader-election", kube::leaderHealthCheck(*elector)));
+  }
+  return ok();
+}
+
+Status buildLeaderElection(Application::Parts& p, const RunFlags& flags) {
+  ASSIGN_OR_RETURN(p.lease_api, apiClient(flags));
+  ASSIGN_OR_RETURN(
+      auto ns, kube::leaderElectionNamespace(p.config.leader_election_namespace, kube::processEnv));
+  ASSIGN_OR_RETURN(auto identity, kube::leaderElectionIdentity(kube::processEnv));
+  kube::LeaderElectionOptions options{
+      .namespace_name = ns, .lease_name = p.config.lease_name, .identity = identity};
+  auto* parts = &p;
+  kube::LeaderCallbacks callbacks;
+  callbacks.on_started_leading = [parts](std::stop_token stop) {
+    LOG_INFO("app", "leader lease acquired", {});
+    parts->metrics->setLeader(true);
+    if (auto status = parts->mirror(stop); !status) {
+      LOG_ERROR("app", "mirroring stopped", {{"error", status.error().message}});
     }
-    return fail(ErrorCode::kUnavailable, "initial list of every watched kind not processed yet");
-  }));
+  };
+  callbacks.on_stopped_leading = [parts] {
+    parts->metrics->setLeader(false);
+    if (parts->shutting_down) {
+      LOG_INFO("app", "leader lease released", {});
+      return;
+    }
+    LOG_ERROR("app", "leader lease lost", {});
+    parts->lost_leadership = true;
+    parts->wake.request_stop();
+  };
+  ASSIGN_OR_RETURN(p.elector, kube::LeaderElector::create(*p.lease_api, SystemClock::instance(),
+                                                          options, std::move(callbacks)));
   return ok();
 }
 
@@ -136,9 +190,17 @@ Result<std::unique_ptr<Application>> Application::create(const config::Config& c
                                                          const RunFlags& flags) {
   auto parts = std::make_unique<Parts>();
   parts->config = config;
-  RETURN_IF_ERROR(buildMirroring(*parts));
-  RETURN_IF_ERROR(buildServers(*parts));
   ASSIGN_OR_RETURN(parts->api, apiClient(flags));
+  if (config.events && !config.dry_run && !config.dry_pull) {
+    parts->event_writer = std::make_unique<kube::EventWriter>(*parts->api, SystemClock::instance(),
+                                                              kube::EventWriter::Options{});
+    parts->events = std::make_unique<KubeEventRecorder>(*parts->event_writer);
+  }
+  RETURN_IF_ERROR(buildMirroring(*parts));
+  if (config.leader_elect) {
+    RETURN_IF_ERROR(buildLeaderElection(*parts, flags));
+  }
+  RETURN_IF_ERROR(buildServers(*parts));
   parts->sink = std::make_unique<ControllerDemandSink>(*parts->controller);
   parts->discovery = std::make_unique<kube::Discovery>(parts->planner->filter(), *parts->sink);
   kube::ClusterWatcherOptions watch;
@@ -150,23 +212,47 @@ Result<std::unique_ptr<Application>> Application::create(const config::Config& c
   return std::unique_ptr<Application>(new Application(std::move(parts)));
 }
 
-Status Application::run(std::stop_token stop) {
-  auto& p = *parts_;
-  RETURN_IF_ERROR(p.servers->start());
-  LOG_INFO("app", "serving",
-           {{"metrics_port", p.servers->metricsPort()}, {"health_port", p.servers->healthPort()}});
-  p.controller->start();
-  Status result = p.watcher->start(stop);
+Status Application::Parts::mirror(std::stop_token stop) {
+  controller->start();
+  Status result = watcher->start(stop);
   if (result) {
-    LOG_INFO("app", "watching cluster", {{"server", p.api->server()}});
+    LOG_INFO("app", "watching cluster", {{"server", api->server()}});
     std::mutex mu;
     std::condition_variable_any cv;
     std::unique_lock lock(mu);
     cv.wait(lock, stop, [] { return false; });
   }
+  watcher->stop();
+  controller->stop();
+  return result;
+}
+
+Status Application::run(std::stop_token stop) {
+  auto& p = *parts_;
+  RETURN_IF_ERROR(p.servers->start());
+  LOG_INFO("app", "serving",
+           {{"metrics_port", p.servers->metricsPort()}, {"health_port", p.servers->healthPort()}});
+  Status result = ok();
+  if (p.elector == nullptr) {
+    p.metrics->setLeader(true);
+    result = p.mirror(stop);
+  } else {
+    std::stop_callback forward(stop, [&p] { p.wake.request_stop(); });
+    p.elector->start();
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mu);
+    cv.wait(lock, p.wake.get_token(), [] { return false; });
+    p.shutting_down = true;
+    p.elector->stop();  // ends mirroring, then releases the lease so a standby takes over
+    if (p.lost_leadership) {
+      result = fail(ErrorCode::kUnavailable, "leader lease lost");
+    }
+  }
   LOG_INFO("app", "shutting down", {});
-  p.watcher->stop();
-  p.controller->stop();
+  if (p.event_writer) {
+    p.event_writer->stop();
+  }
   p.servers->stop();
   return result;
 }
