@@ -2,6 +2,7 @@
 // mirroring between real distribution registries, observed through skopeo, /metrics, the
 // admin API and its exit code.
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -177,6 +178,65 @@ TEST_F(RunCommandTest, DryRunPushesNothing) {
   EXPECT_EQ(target_->countRequests("POST", ".*"), 0u) << logs();
   copycat_.terminate(milliseconds(30'000));
   EXPECT_EQ(copycat_.exitCode(), 0) << logs();
+}
+
+// Two replicas with leader election: exactly one copies; killing it hands over within the
+// lease duration (15 s) and the standby then mirrors new demands.
+TEST_F(RunCommandTest, OnlyTheLeaderMirrorsAndAStandbyTakesOver) {
+  auto fixture = ImageFixture::create(23).value();
+  auto v1 = pushSource(*fixture, "v1");
+  auto v2 = pushSource(*fixture, "v2");
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v1", 1)));
+  auto config = [&](int metrics, int health) {
+    auto path = dir_ / ("config-" + std::to_string(metrics) + ".yaml");
+    std::ofstream(path) << "targetKind: docker\ndocker:\n  registry: " << target_->host()
+                        << "\n  insecure: true\ninsecureRegistries: [\"" << source_->host()
+                        << "\"]\nmetricsAddr: 127.0.0.1:" << metrics
+                        << "\nhealthAddr: 127.0.0.1:" << health << "\nleaderElect: true\n";
+    return path.string();
+  };
+  std::vector<int> metrics_ports;
+  std::vector<ChildProcess> replicas;
+  for (int i = 0; i < 2; ++i) {
+    int metrics = pickFreePort().value();
+    int health = pickFreePort().value();
+    metrics_ports.push_back(metrics);
+    auto child = ChildProcess::spawn(
+        {COPYCAT_EXE, "run", "--kubeconfig", (dir_ / "kubeconfig").string(), "--config",
+         config(metrics, health)},
+        CommandOptions{.timeout = milliseconds(0),
+                       .env = {"POD_NAMESPACE=shop", "POD_NAME=replica-" + std::to_string(i)},
+                       .unset_prefixes = {"KUBECONFIG"}},
+        (dir_ / ("r" + std::to_string(i) + ".out")).string(),
+        (dir_ / ("r" + std::to_string(i) + ".err")).string());
+    ASSERT_TRUE(child) << child.error().message;
+    replicas.push_back(std::move(*child));
+  }
+  auto leaderGauge = [](int port) {
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Get("/metrics");
+    if (!r) {
+      return -1;
+    }
+    const std::string key = "\nk8s_copycat_leader ";
+    auto pos = r->body.find(key);
+    return pos == std::string::npos ? -1 : std::atoi(r->body.c_str() + pos + key.size());
+  };
+  ASSERT_TRUE(waitFor([&] { return targetHas("v1", v1.root.digest); }, seconds(60)));
+  ASSERT_TRUE(
+      waitFor([&] { return leaderGauge(metrics_ports[0]) + leaderGauge(metrics_ports[1]) == 1; },
+              seconds(20)));
+  size_t leader = leaderGauge(metrics_ports[0]) == 1 ? 0 : 1;
+  size_t standby = 1 - leader;
+  EXPECT_EQ(leaderGauge(metrics_ports[standby]), 0);
+
+  ::kill(replicas[leader].pid(), SIGKILL);  // no release: the standby waits for expiry
+  replicas[leader].terminate(milliseconds(100));
+  ASSERT_TRUE(waitFor([&] { return leaderGauge(metrics_ports[standby]) == 1; }, seconds(25)));
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v2", 2)));
+  EXPECT_TRUE(waitFor([&] { return targetHas("v2", v2.root.digest); }, seconds(60)));
+  replicas[standby].terminate(milliseconds(30'000));
+  EXPECT_EQ(replicas[standby].exitCode(), 0);
 }
 
 }  // namespace
