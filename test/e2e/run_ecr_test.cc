@@ -87,11 +87,24 @@ class RunEcrTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void startCopycat() {
-    std::vector<std::string> env = {"AWS_ACCESS_KEY_ID=AKIDCOPYCATTEST",
-                                    "AWS_SECRET_ACCESS_KEY=copycat-test-secret",
-                                    "AWS_ENDPOINT_URL=" + aws_->baseUrl(),
-                                    "AWS_EC2_METADATA_DISABLED=true", "AWS_REGION=us-east-1"};
+  static std::vector<std::string> staticKeys() {
+    return {"AWS_ACCESS_KEY_ID=AKIDCOPYCATTEST", "AWS_SECRET_ACCESS_KEY=copycat-test-secret"};
+  }
+
+  // IRSA: a projected service-account token and the role to assume with it.
+  std::vector<std::string> webIdentity() {
+    aws_->addRole(FakeRole{.arn = "arn:aws:iam::123456789012:role/copycat",
+                           .external_id = {},
+                           .web_identity_token = "projected-sa-token"});
+    std::ofstream(dir_ / "token") << "projected-sa-token";
+    return {"AWS_ROLE_ARN=arn:aws:iam::123456789012:role/copycat",
+            "AWS_WEB_IDENTITY_TOKEN_FILE=" + (dir_ / "token").string()};
+  }
+
+  void startCopycat(std::vector<std::string> env) {
+    env.push_back("AWS_ENDPOINT_URL=" + aws_->baseUrl());
+    env.push_back("AWS_EC2_METADATA_DISABLED=true");
+    env.push_back("AWS_REGION=us-east-1");
     auto child = ChildProcess::spawn(
         {COPYCAT_EXE, "run", "--kubeconfig", (dir_ / "kubeconfig").string(), "--config",
          (dir_ / "config.yaml").string()},
@@ -121,16 +134,39 @@ class RunEcrTest : public ::testing::Test {
   ChildProcess copycat_;
 };
 
-TEST_F(RunEcrTest, CreatesRepositoryWithLifecyclePolicyAndPushesWithSignedCalls) {
+void pushTwoTags(RegistryProcess& source, FixtureImage* v1, FixtureImage* v2) {
   auto fixture = ImageFixture::create(31).value();
-  RegistryHttpClient client(RegistryEndpoint::of(*source_));
-  auto v1 = fixture->ociImage("v1").value();
-  auto v2 = fixture->ociImage("v2").value();
-  ASSERT_TRUE(client.push(v1, "team/app", "v1"));
-  ASSERT_TRUE(client.push(v2, "team/app", "v2"));
+  RegistryHttpClient client(RegistryEndpoint::of(source));
+  *v1 = fixture->ociImage("v1").value();
+  *v2 = fixture->ociImage("v2").value();
+  ASSERT_TRUE(client.push(*v1, "team/app", "v1"));
+  ASSERT_TRUE(client.push(*v2, "team/app", "v2"));
+}
+
+TEST_F(RunEcrTest, IrsaCredentialsFromStsSignTheEcrCalls) {
+  FixtureImage v1;
+  FixtureImage v2;
+  pushTwoTags(*source_, &v1, &v2);
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", {source_->host() + "/team/app:v1"})));
+  startCopycat(webIdentity());
+  ASSERT_TRUE(waitFor([&] { return ecrHas("mirror/team/app:v1", v1.root.digest); }, seconds(60)))
+      << logs();
+  EXPECT_EQ(aws_->count("sts:AssumeRoleWithWebIdentity"), 1) << logs();
+  EXPECT_NE(aws_->lastEcrPrincipal().find("copycat"), std::string::npos)
+      << aws_->lastEcrPrincipal();
+  EXPECT_EQ(aws_->rejectedCount(), 0) << aws_->lastRejection();
+  copycat_.terminate(milliseconds(30'000));
+  EXPECT_EQ(copycat_.exitCode(), 0) << logs();
+  EXPECT_EQ(logs().find("projected-sa-token"), std::string::npos) << "a secret was logged";
+}
+
+TEST_F(RunEcrTest, CreatesRepositoryWithLifecyclePolicyAndPushesWithSignedCalls) {
+  FixtureImage v1;
+  FixtureImage v2;
+  pushTwoTags(*source_, &v1, &v2);
   ASSERT_TRUE(api_->upsert("deployments", deployment("web", {source_->host() + "/team/app:v1",
                                                              source_->host() + "/team/app:v2"})));
-  startCopycat();
+  startCopycat(staticKeys());
 
   ASSERT_TRUE(waitFor([&] { return ecrHas("mirror/team/app:v1", v1.root.digest); }, seconds(60)))
       << logs();
