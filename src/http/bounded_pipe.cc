@@ -6,7 +6,8 @@
 namespace copycat::http {
 
 BoundedPipe::BoundedPipe(size_t capacity_bytes, std::stop_token stop)
-    : buffer_(std::max<size_t>(capacity_bytes, 1)) {
+    : capacity_(std::max<size_t>(capacity_bytes, 1)),
+      buffer_(new char[capacity_]) {  // default-initialised: not zero-filled
   if (stop.stop_possible()) {
     stop_callback_.emplace(std::move(stop), [this] { onStop(); });
   }
@@ -17,17 +18,17 @@ void BoundedPipe::onStop() { abort(Error{ErrorCode::kCancelled, "stream cancelle
 Status BoundedPipe::write(std::string_view data) {
   std::unique_lock<std::mutex> lock(mu_);
   while (!data.empty()) {
-    not_full_.wait(lock, [this] { return error_ || closed_ || size_ < buffer_.size(); });
+    not_full_.wait(lock, [this] { return error_ || closed_ || size_ < capacity_; });
     if (error_) {
       return fail(*error_);
     }
     if (closed_) {
       return fail(ErrorCode::kInternal, "write to a closed pipe");
     }
-    size_t tail = (head_ + size_) % buffer_.size();
-    size_t contiguous = std::min(buffer_.size() - size_, buffer_.size() - tail);
+    size_t tail = (head_ + size_) % capacity_;
+    size_t contiguous = std::min(capacity_ - size_, capacity_ - tail);
     size_t n = std::min(contiguous, data.size());
-    std::memcpy(buffer_.data() + tail, data.data(), n);
+    std::memcpy(buffer_.get() + tail, data.data(), n);
     size_ += n;
     data.remove_prefix(n);
     not_empty_.notify_one();
@@ -55,10 +56,10 @@ Result<size_t> BoundedPipe::read(char* buffer, size_t max) {
   }
   size_t n = 0;
   while (n < max && size_ > 0) {
-    size_t contiguous = std::min(size_, buffer_.size() - head_);
+    size_t contiguous = std::min(size_, capacity_ - head_);
     size_t take = std::min(contiguous, max - n);
-    std::memcpy(buffer + n, buffer_.data() + head_, take);
-    head_ = (head_ + take) % buffer_.size();
+    std::memcpy(buffer + n, buffer_.get() + head_, take);
+    head_ = (head_ + take) % capacity_;
     size_ -= take;
     n += take;
   }

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -44,7 +45,7 @@ class BoundedPipe {
 
   [[nodiscard]] std::optional<Error> abortError() const;
   [[nodiscard]] size_t bufferedBytes() const;
-  [[nodiscard]] size_t capacity() const { return buffer_.size(); }
+  [[nodiscard]] size_t capacity() const { return capacity_; }
 
   // Adapters for Request::body_sink / Request::body_source. The pipe must outlive them.
   [[nodiscard]] BodySink sink();
@@ -56,8 +57,11 @@ class BoundedPipe {
   mutable std::mutex mu_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
-  // Ring buffer: `size_` bytes starting at `head_`; invariant size_ <= buffer_.size().
-  std::vector<char> buffer_;
+  // Ring buffer: `size_` bytes starting at `head_`; invariant size_ <= capacity_. Allocated
+  // without zero-filling, so pages are only touched as data flows: a small blob costs a page,
+  // not the whole capacity (peak RSS with several copies in flight).
+  size_t capacity_;
+  std::unique_ptr<char[]> buffer_;
   size_t head_ = 0;
   size_t size_ = 0;
   bool closed_ = false;
