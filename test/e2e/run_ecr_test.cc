@@ -101,6 +101,14 @@ class RunEcrTest : public ::testing::Test {
             "AWS_WEB_IDENTITY_TOKEN_FILE=" + (dir_ / "token").string()};
   }
 
+  // EKS Pod Identity: the agent's full URI and the projected token file, re-read each time.
+  std::vector<std::string> podIdentity() {
+    aws_->setContainerToken("pod-identity-token");
+    std::ofstream(dir_ / "eks-pod-identity-token") << "pod-identity-token";
+    return {"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + aws_->baseUrl() + "/v1/credentials",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + (dir_ / "eks-pod-identity-token").string()};
+  }
+
   void startCopycat(std::vector<std::string> env) {
     env.push_back("AWS_ENDPOINT_URL=" + aws_->baseUrl());
     env.push_back("AWS_EC2_METADATA_DISABLED=true");
@@ -158,6 +166,21 @@ TEST_F(RunEcrTest, IrsaCredentialsFromStsSignTheEcrCalls) {
   copycat_.terminate(milliseconds(30'000));
   EXPECT_EQ(copycat_.exitCode(), 0) << logs();
   EXPECT_EQ(logs().find("projected-sa-token"), std::string::npos) << "a secret was logged";
+}
+
+TEST_F(RunEcrTest, PodIdentityCredentialsSignTheEcrCalls) {
+  FixtureImage v1;
+  FixtureImage v2;
+  pushTwoTags(*source_, &v1, &v2);
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", {source_->host() + "/team/app:v2"})));
+  startCopycat(podIdentity());
+  ASSERT_TRUE(waitFor([&] { return ecrHas("mirror/team/app:v2", v2.root.digest); }, seconds(60)))
+      << logs();
+  EXPECT_GE(aws_->count("container"), 1) << logs();
+  EXPECT_EQ(aws_->rejectedCount(), 0) << aws_->lastRejection();
+  copycat_.terminate(milliseconds(30'000));
+  EXPECT_EQ(copycat_.exitCode(), 0) << logs();
+  EXPECT_EQ(logs().find("pod-identity-token"), std::string::npos) << "a secret was logged";
 }
 
 TEST_F(RunEcrTest, CreatesRepositoryWithLifecyclePolicyAndPushesWithSignedCalls) {
