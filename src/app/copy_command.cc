@@ -14,6 +14,7 @@
 #include "app/ecr_target.h"
 #include "app/registry_options.h"
 #include "aws/endpoints.h"
+#include "base/log.h"
 #include "image/platform.h"
 #include "image/reference.h"
 #include "registry/image_copier.h"
@@ -160,6 +161,7 @@ int runCopy(const CopyFlags& flags) {
   if (!loaded) {
     return kExitUsage;
   }
+  log::setLevel(loaded->config.log_level);
   auto prepared = prepare(flags, loaded->config);
   if (!prepared) {
     std::cerr << "copycat: " << prepared.error().message << "\n";

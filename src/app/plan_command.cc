@@ -11,6 +11,7 @@
 
 #include "app/config_flags.h"
 #include "app/options_mapping.h"
+#include "base/log.h"
 #include "planner/mirror_planner.h"
 #include "workload/image_uses.h"
 #include "workload/manifest_reader.h"
@@ -86,6 +87,7 @@ int runPlan(const PlanFlags& flags) {
   if (!loaded) {
     return kExitUsage;
   }
+  log::setLevel(loaded->config.log_level);
   auto options = plannerOptions(loaded->config);
   auto planner = options.and_then(
       [](const planner::PlannerOptions& o) { return planner::MirrorPlanner::create(o); });

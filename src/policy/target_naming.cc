@@ -117,16 +117,7 @@ Result<std::string> fitLength(const std::string& repo, size_t min_length, size_t
 
 std::string TargetName::name() const { return registry + "/" + repository; }
 
-std::string TargetName::str() const {
-  std::string out = name();
-  if (!tag.empty()) {
-    out += ":" + tag;
-  }
-  if (!digest.empty()) {
-    out += "@" + digest;
-  }
-  return out;
-}
+std::string TargetName::str() const { return reference().str(); }
 
 std::string TargetName::pushIdentifier() const { return tag.empty() ? digest : tag; }
 

@@ -1,5 +1,5 @@
-// End-to-end tests of the copycat command line: the binary is run with popen, exactly as a user
-// runs it, on the examples and on generated inputs.
+// End-to-end tests of the copycat command line: the binary is run as a separate process, exactly as
+// a user runs it, on the examples and on generated inputs.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,33 +8,13 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
+#include "app/run_copycat.h"
 #include "base/strings.h"
 
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr, merged
-};
-
-RunResult run(const std::string& args) {
-  std::string cmd = std::string(COPYCAT_EXE) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    return r;
-  }
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) {
-    r.out.append(buf, n);
-  }
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using copycat::testing::runCopycat;
 
 std::string examples() { return std::string(COPYCAT_SOURCE_DIR) + "/examples"; }
 
@@ -68,8 +48,8 @@ std::vector<nlohmann::json> jsonLines(const std::string& out) {
 }
 
 TEST(PlanCommandTest, ExamplePlanListsEveryImageUseWithTargetOrReason) {
-  auto r =
-      run("plan -o json -f " + examples() + "/manifests --config " + examples() + "/config.yaml");
+  auto r = runCopycat("plan -o json -f " + examples() + "/manifests --config " + examples() +
+                      "/config.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto records = jsonLines(r.out);
   ASSERT_EQ(records.size(), 7u) << r.out;
@@ -94,7 +74,8 @@ TEST(PlanCommandTest, ExamplePlanListsEveryImageUseWithTargetOrReason) {
 }
 
 TEST(PlanCommandTest, TableOutputHasHeaderAndOneRowPerUse) {
-  auto r = run("plan -f " + examples() + "/manifests --config " + examples() + "/config.yaml");
+  auto r =
+      runCopycat("plan -f " + examples() + "/manifests --config " + examples() + "/config.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto lines = copycat::strings::split(r.out, '\n');
   EXPECT_EQ(lines[0].rfind("KIND", 0), 0u);
@@ -109,7 +90,7 @@ TEST(PlanCommandTest, BadDocumentIsReportedAndTheRestStillPlanned) {
                         "  - {name: c, image: nginx}\n---\nkind: [broken\n---\n"
                         "apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers:\n"
                         "  - {name: c, image: Nginx}\n");
-  auto r = run("plan -o json -f " + file + " --config " + cfg);
+  auto r = runCopycat("plan -o json -f " + file + " --config " + cfg);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("document 2"), std::string::npos) << r.out;
   auto records = jsonLines(r.out);
@@ -125,7 +106,7 @@ TEST(PlanCommandTest, InvalidConfigExitsTwoWithOneLinePerProblem) {
       dir.write("c.yaml",
                 "targetKind: docker\ndocker:\n  registry: m.example.com\n"
                 "pushInterval: 5 minutes\npathMap:\n  - from: '('\n    to: x\n    regex: true\n");
-  auto r = run("plan -f " + examples() + "/manifests --config " + cfg);
+  auto r = runCopycat("plan -f " + examples() + "/manifests --config " + cfg);
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("pushInterval"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("pathMap[0]"), std::string::npos) << r.out;
@@ -137,7 +118,7 @@ TEST(ConfigCommandTest, PrintsEffectiveConfigWithSourcesAndRedactsSecrets) {
                        "targetKind: docker\ndocker:\n  registry: m.example.com\n"
                        "registryCredentials:\n  - registry: ghcr.io\n    username: bot\n"
                        "    password: hunter2-secret\n");
-  auto r = run("config --config " + cfg);
+  auto r = runCopycat("config --config " + cfg);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out.find("hunter2-secret"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("m.example.com"), std::string::npos);
@@ -146,8 +127,8 @@ TEST(ConfigCommandTest, PrintsEffectiveConfigWithSourcesAndRedactsSecrets) {
 }
 
 TEST(CliTest, UnknownSubcommandIsAUsageError) {
-  EXPECT_EQ(run("frobnicate").exit_code, 2);
-  EXPECT_EQ(run("version").exit_code, 0);
+  EXPECT_EQ(runCopycat("frobnicate").exit_code, 2);
+  EXPECT_EQ(runCopycat("version").exit_code, 0);
 }
 
 }  // namespace

@@ -9,36 +9,14 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
+#include "app/run_copycat.h"
 #include "support/image_fixture.h"
 #include "support/image_fixture_client.h"
 #include "support/registry_harness.h"
 
 namespace copycat::testing {
 namespace {
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-};
-
-RunResult run(const std::string& args) {
-  std::string cmd = std::string(COPYCAT_EXE) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    return r;
-  }
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) {
-    r.out.append(buf, n);
-  }
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 nlohmann::json lastJsonLine(const std::string& out) {
   auto pos = out.rfind("\n{");
@@ -82,20 +60,20 @@ class CopyCommandTest : public ::testing::Test {
 TEST_F(CopyCommandTest, CopiesAnIndexByteForByteAndKeepsTheSourceTag) {
   auto fixture = ImageFixture::create(7).value();
   auto image = push(fixture->multiPlatform("v1").value(), "team/app");
-  auto r =
-      run("copy " + source_->host() + "/team/app:v1 " + target_->host() + "/mirror/app" + flags());
+  auto r = runCopycat("copy " + source_->host() + "/team/app:v1 " + target_->host() +
+                      "/mirror/app" + flags());
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  auto j = lastJsonLine(r.out);
+  auto j = lastJsonLine(r.stdout_text);
   EXPECT_EQ(j["targetDigest"], image.root.digest) << r.out;
   EXPECT_EQ(j["outcome"], "copied");
   auto digest = skopeoDigest("docker://" + target_->host() + "/mirror/app:v1");
   ASSERT_TRUE(digest) << digest.error().message;
   EXPECT_EQ(*digest, image.root.digest);
 
-  auto warm = run("copy " + source_->host() + "/team/app:v1 " + target_->host() + "/mirror/app:v1" +
-                  flags());
+  auto warm = runCopycat("copy " + source_->host() + "/team/app:v1 " + target_->host() +
+                         "/mirror/app:v1" + flags());
   ASSERT_EQ(warm.exit_code, 0) << warm.out;
-  auto w = lastJsonLine(warm.out);
+  auto w = lastJsonLine(warm.stdout_text);
   EXPECT_EQ(w["outcome"], "up_to_date") << warm.out;
   int64_t requests = 0;
   for (const auto& [host, n] : w["requests"].items()) {
@@ -107,8 +85,8 @@ TEST_F(CopyCommandTest, CopiesAnIndexByteForByteAndKeepsTheSourceTag) {
 TEST_F(CopyCommandTest, PlatformFilterPushesAnIndexOfExactlyThoseChildren) {
   auto fixture = ImageFixture::create(8).value();
   auto image = push(fixture->multiPlatform("v2").value(), "team/multi");
-  auto r = run("copy " + source_->host() + "/team/multi:v2 " + target_->host() +
-               "/filtered/multi:v2 --platform linux/arm64" + flags());
+  auto r = runCopycat("copy " + source_->host() + "/team/multi:v2 " + target_->host() +
+                      "/filtered/multi:v2 --platform linux/arm64" + flags());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto raw = skopeoInspectRaw("docker://" + target_->host() + "/filtered/multi:v2");
   ASSERT_TRUE(raw) << raw.error().message;
@@ -122,8 +100,8 @@ TEST_F(CopyCommandTest, PlatformFilterPushesAnIndexOfExactlyThoseChildren) {
 TEST_F(CopyCommandTest, DryRunWritesNothing) {
   auto fixture = ImageFixture::create(9).value();
   push(fixture->ociImage("v3").value(), "team/dry");
-  auto r = run("copy --dry-run " + source_->host() + "/team/dry:v3 " + target_->host() +
-               "/dry/app:v3" + flags());
+  auto r = runCopycat("copy --dry-run " + source_->host() + "/team/dry:v3 " + target_->host() +
+                      "/dry/app:v3" + flags());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(target_->countRequests("POST", "/v2/dry/"), 0u);
   EXPECT_EQ(target_->countRequests("PUT", "/v2/dry/"), 0u);
@@ -131,14 +109,15 @@ TEST_F(CopyCommandTest, DryRunWritesNothing) {
 }
 
 TEST_F(CopyCommandTest, MissingSourceFailsWithExitOne) {
-  auto r = run("copy " + source_->host() + "/team/absent:v1 " + target_->host() + "/x/y" + flags());
+  auto r = runCopycat("copy " + source_->host() + "/team/absent:v1 " + target_->host() + "/x/y" +
+                      flags());
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("copy failed"), std::string::npos) << r.out;
 }
 
 TEST_F(CopyCommandTest, BadCredentialsFlagIsAUsageError) {
-  auto r = run("copy " + source_->host() + "/a:1 " + target_->host() + "/b --src-creds nocolon" +
-               flags());
+  auto r = runCopycat("copy " + source_->host() + "/a:1 " + target_->host() +
+                      "/b --src-creds nocolon" + flags());
   EXPECT_EQ(r.exit_code, 2) << r.out;
 }
 
