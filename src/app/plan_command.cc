@@ -11,7 +11,12 @@
 
 #include "app/config_flags.h"
 #include "app/options_mapping.h"
+#include "app/version.h"
+#include "base/clock.h"
 #include "base/log.h"
+#include "kube/api_client.h"
+#include "kube/cluster_snapshot.h"
+#include "kube/kube_config.h"
 #include "planner/mirror_planner.h"
 #include "workload/image_uses.h"
 #include "workload/manifest_reader.h"
@@ -21,13 +26,16 @@ namespace {
 
 struct PlanFlags {
   ConfigFlags config;
-  std::vector<std::string> files;
+  std::vector<std::string> files;  // empty: the live cluster
+  std::string kubeconfig;
+  std::string context;
   std::string output = "table";
 };
 
 // One line of output: an image use and what copycat would do with it.
 struct PlanRecord {
-  const workload::SourcedSummary* origin;
+  std::string file;     // "" for the live cluster
+  size_t document = 0;  // 1-based document in `file`
   workload::ImageUse use;
   planner::Decision decision;
 };
@@ -46,8 +54,8 @@ nlohmann::json recordJson(const PlanRecord& r) {
       {"target", d.target ? d.target->str() : ""},
       {"reason", d.reason},
       {"detail", d.detail},
-      {"file", r.origin->file},
-      {"document", r.origin->document},
+      {"file", r.file},
+      {"document", r.document},
   };
   return j;
 }
@@ -82,6 +90,19 @@ void printTable(const std::vector<PlanRecord>& records) {
   }
 }
 
+// What the cluster runs now: one paginated LIST per kind, attributed exactly as the controller
+// attributes watch events (kube::snapshotDemands).
+Result<std::vector<kube::ImageDemand>> clusterDemands(const PlanFlags& flags,
+                                                      const planner::MirrorPlanner& planner) {
+  kube::LoadOptions load;
+  load.kubeconfig_path = flags.kubeconfig;
+  load.context = flags.context;
+  load.user_agent = "copycat/" + std::string(version());
+  ASSIGN_OR_RETURN(auto cluster, kube::loadClusterConfig(load));
+  ASSIGN_OR_RETURN(auto api, kube::ApiClient::create(cluster, SystemClock::instance()));
+  return kube::snapshotDemands(*api, planner.filter(), {}, false);
+}
+
 int runPlan(const PlanFlags& flags) {
   auto loaded = loadConfigOrReport(flags.config);
   if (!loaded) {
@@ -95,15 +116,30 @@ int runPlan(const PlanFlags& flags) {
     std::cerr << "copycat: invalid configuration:\n  " << planner.error().message << "\n";
     return kExitUsage;
   }
-  auto read = workload::readManifests(flags.files);
   std::vector<PlanRecord> records;
-  bool any_invalid = !read.problems.empty();
-  for (const auto& object : read.objects) {
-    for (auto& use : workload::imageUses(object.summary)) {
-      auto decision = planner->decide(use);
-      any_invalid = any_invalid || decision.action == planner::Action::kInvalid;
-      records.push_back({&object, std::move(use), std::move(decision)});
+  workload::ReadResult read;
+  if (flags.files.empty()) {
+    auto demands = clusterDemands(flags, *planner);
+    if (!demands) {
+      std::cerr << "copycat: " << demands.error().message << "\n";
+      return kExitFailed;
     }
+    for (auto& demand : *demands) {
+      auto decision = planner->decide(demand.use);
+      records.push_back({"", 0, std::move(demand.use), std::move(decision)});
+    }
+  } else {
+    read = workload::readManifests(flags.files);
+    for (const auto& object : read.objects) {
+      for (auto& use : workload::imageUses(object.summary)) {
+        auto decision = planner->decide(use);
+        records.push_back({object.file, object.document, std::move(use), std::move(decision)});
+      }
+    }
+  }
+  bool any_invalid = !read.problems.empty();
+  for (const auto& r : records) {
+    any_invalid = any_invalid || r.decision.action == planner::Action::kInvalid;
   }
   if (flags.output == "json") {
     for (const auto& r : records) {
@@ -123,10 +159,13 @@ int runPlan(const PlanFlags& flags) {
 void addPlanCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<PlanFlags>();
   auto* cmd = app.add_subcommand(
-      "plan", "Print, for every image the given manifests use, where copycat would mirror it");
-  cmd->add_option("-f,--filename", flags->files, "Manifest files or directories (repeatable)")
-      ->required()
+      "plan",
+      "Print, for every image the manifests (or the cluster) use, where copycat would mirror it");
+  cmd->add_option("-f,--filename", flags->files,
+                  "Manifest files or directories (repeatable); without it, the live cluster")
       ->check(CLI::ExistingPath);
+  cmd->add_option("--kubeconfig", flags->kubeconfig, "Kubeconfig file (live cluster)");
+  cmd->add_option("--context", flags->context, "Kubeconfig context (live cluster)");
   cmd->add_option("-o,--output", flags->output, "Output format")
       ->check(CLI::IsMember({"table", "json"}));
   addConfigFlag(*cmd, flags->config);

@@ -180,6 +180,22 @@ TEST_F(RunCommandTest, DryRunPushesNothing) {
   EXPECT_EQ(copycat_.exitCode(), 0) << logs();
 }
 
+TEST_F(RunCommandTest, PlanAgainstTheLiveClusterListsWhatRunsWithoutPerObjectGets) {
+  ASSERT_TRUE(api_->upsert("deployments", deployment("web", "nginx:1.25", 1)));
+  auto plan = runCommand(
+      {COPYCAT_EXE, "plan", "-o", "json", "--kubeconfig", (dir_ / "kubeconfig").string(),
+       "--config", (dir_ / "config.yaml").string()},
+      CommandOptions{.timeout = seconds(60), .env = {}, .unset_prefixes = {"KUBECONFIG"}});
+  ASSERT_TRUE(plan) << plan.error().message;
+  ASSERT_EQ(plan->exit_code, 0) << plan->out << plan->err;
+  auto record = nlohmann::json::parse(plan->out.substr(0, plan->out.find('\n')));
+  EXPECT_EQ(record["kind"], "Deployment");
+  EXPECT_EQ(record["name"], "web");
+  EXPECT_EQ(record["target"], target_->host() + "/library/nginx:1.25");
+  EXPECT_EQ(api_->requestCount("get", "deployments"), 0u);
+  EXPECT_EQ(api_->requestCount("list", "deployments"), 1u);
+}
+
 // Two replicas with leader election: exactly one copies; killing it hands over within the
 // lease duration (15 s) and the standby then mirrors new demands.
 TEST_F(RunCommandTest, OnlyTheLeaderMirrorsAndAStandbyTakesOver) {
