@@ -55,7 +55,10 @@ Result<MountResult> RegistryClient::blobMount(std::string_view repo, std::string
                             fmt::format("/v2/{}/blobs/uploads/", repo),
                             {{"mount", std::string(digest)}, {"from", std::string(from_repo)}})};
   // Token spec: one token covering push on the target and pull on the source repository.
-  std::vector<std::string> scopes = {auth::pushScope(repo), auth::pullScope(from_repo)};
+  std::vector<std::string> scopes = {auth::pushScope(repo)};
+  if (from_repo != repo) {
+    scopes.push_back(auth::pullScope(from_repo));
+  }
   ASSIGN_OR_RETURN(http::Response response, transport_.send(std::move(request), scopes, ctx));
   if (response.status == 201) {
     return MountResult{.mounted = true, .upload_location = {}};
@@ -65,6 +68,30 @@ Result<MountResult> RegistryClient::blobMount(std::string_view repo, std::string
     return MountResult{.mounted = false, .upload_location = std::move(location)};
   }
   return fail(responseError(response, what));
+}
+
+Result<MountResult> RegistryClient::blobFindOrStartUpload(std::string_view repo,
+                                                          std::string_view digest,
+                                                          const CallContext& ctx) {
+  if (!self_mount_refused_.load()) {
+    auto found = blobMount(repo, digest, repo, ctx);
+    // Spec "Mounting a blob": a registry unable to mount answers 202; one that answers another
+    // 4xx does not take mount requests at all, and HEAD + POST give the real answer.
+    bool refused = !found && found.error().http_status >= 400 && found.error().http_status < 500 &&
+                   found.error().code != ErrorCode::kUnauthenticated;
+    if (!refused) {
+      return found;
+    }
+    self_mount_refused_.store(true);
+    LOG_INFO("registry", "registry refused a blob mount; checking blobs with HEAD from now on",
+             {{"registry", host()}, {"status", found.error().http_status}});
+  }
+  ASSIGN_OR_RETURN(std::optional<int64_t> present, blobHead(repo, digest, ctx));
+  if (present) {
+    return MountResult{.mounted = true, .upload_location = {}};
+  }
+  ASSIGN_OR_RETURN(std::string session, blobUploadStart(repo, ctx));
+  return MountResult{.mounted = false, .upload_location = std::move(session)};
 }
 
 Result<std::string> RegistryClient::blobUploadStart(std::string_view repo, const CallContext& ctx) {

@@ -136,8 +136,9 @@ Status ImageCopier::copyBlobs(CopyJob& job) {
 
 // One blob: mount it when another repository of the target registry is known to hold it
 // (distribution-spec "Mounting a blob": 201 mounted, 202 = upload into the returned session),
-// else skip it when the target has it (HEAD), else stream it. Concurrent copies of the same
-// digest to the same registry wait for each other, then find it there.
+// else find it at the target or open its upload session in one request, and stream it.
+// Concurrent copies of the same digest to the same registry wait for each other, then find it
+// there.
 Status ImageCopier::copyBlob(CopyJob& job, const BlobRef& blob, std::stop_token stop) {
   CallContext target_ctx = withStop(job.target_ctx, stop);
   const std::string& host = job.target->host();
@@ -168,8 +169,7 @@ Status ImageCopier::copyBlob(CopyJob& job, const BlobRef& blob, std::stop_token 
     session = mount ? mount->upload_location : std::string();
   }
   if (session.empty()) {
-    ASSIGN_OR_RETURN(std::optional<int64_t> present,
-                     job.target->blobHead(repo, blob.digest, target_ctx));
+    ASSIGN_OR_RETURN(bool present, findAtTarget(job, blob, target_ctx, session));
     if (present) {
       ++job.blobs_skipped;
       locations_.add(host, blob.digest, repo);
@@ -183,6 +183,21 @@ Status ImageCopier::copyBlob(CopyJob& job, const BlobRef& blob, std::stop_token 
     return ok();
   }
   return streamBlob(job, blob, target_ctx, std::move(session));
+}
+
+// Dry runs only look (HEAD); real copies ask "present, or where do I upload?" in one request.
+Result<bool> ImageCopier::findAtTarget(CopyJob& job, const BlobRef& blob,
+                                       const CallContext& target_ctx, std::string& session) {
+  const std::string& repo = job.dst.repository;
+  if (job.dry_run) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> present,
+                     job.target->blobHead(repo, blob.digest, target_ctx));
+    return present.has_value();
+  }
+  ASSIGN_OR_RETURN(MountResult found,
+                   job.target->blobFindOrStartUpload(repo, blob.digest, target_ctx));
+  session = std::move(found.upload_location);
+  return found.mounted;
 }
 
 Status ImageCopier::streamBlob(CopyJob& job, const BlobRef& blob, const CallContext& target_ctx,

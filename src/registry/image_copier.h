@@ -64,6 +64,8 @@ class ImageCopier {
   [[nodiscard]] Status fetchChildren(CopyJob& job);
   [[nodiscard]] Status copyBlobs(CopyJob& job);
   [[nodiscard]] Status copyBlob(CopyJob& job, const BlobRef& blob, std::stop_token stop);
+  [[nodiscard]] Result<bool> findAtTarget(CopyJob& job, const BlobRef& blob,
+                                          const CallContext& target_ctx, std::string& session);
   [[nodiscard]] Status streamBlob(CopyJob& job, const BlobRef& blob, const CallContext& target_ctx,
                                   std::string session);
   [[nodiscard]] Status putManifests(CopyJob& job);

@@ -96,6 +96,15 @@ class RegistryClient {
   [[nodiscard]] Result<MountResult> blobMount(std::string_view repo, std::string_view digest,
                                               std::string_view from_repo, const CallContext& ctx);
 
+  // Finds the blob in `repo` or opens an upload session for it, in one request where the
+  // registry allows: a mount from `repo` itself answers 201 when the blob is there and 202 with
+  // a session otherwise, so an uploaded blob costs POST + PUT and a present one a single POST.
+  // A registry that refuses such a mount (a 4xx) is remembered and asked HEAD, then POST.
+  // Returns mounted = true when the blob is present, else the session.
+  [[nodiscard]] Result<MountResult> blobFindOrStartUpload(std::string_view repo,
+                                                          std::string_view digest,
+                                                          const CallContext& ctx);
+
   // POST /v2/<repo>/blobs/uploads/: returns the upload session URL (absolute).
   [[nodiscard]] Result<std::string> blobUploadStart(std::string_view repo, const CallContext& ctx);
 
@@ -128,6 +137,7 @@ class RegistryClient {
   const Options options_;
   RegistryTransport transport_;
   std::atomic<bool> chunked_;
+  std::atomic<bool> self_mount_refused_{false};
 };
 
 }  // namespace copycat::registry

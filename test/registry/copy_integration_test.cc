@@ -51,7 +51,11 @@ class AnonymousCopyTest : public ::testing::Test {
     EXPECT_EQ(result->target_digest, image.root.digest);
     EXPECT_EQ(static_cast<size_t>(result->blobs_copied), image.blobs.size());
     expectCopied(image, target_->host(), "mirror/" + repo, image.tag);
+    // Two requests per uploaded blob: POST (a mount from the repository itself, answered 202
+    // with a session) and the streamed PUT; no HEAD.
+    EXPECT_EQ(target_->countRequests("POST", "/blobs/uploads/"), image.blobs.size());
     EXPECT_EQ(target_->countRequests("PUT", "/blobs/uploads/"), image.blobs.size());
+    EXPECT_EQ(target_->countRequests("HEAD", "/blobs/"), 0u);
     EXPECT_EQ(target_->countRequests("PATCH", ""), 0u);
 
     source_->clearAccessLog();
@@ -144,6 +148,27 @@ TEST_F(AnonymousCopyTest, RepositoriesSharingLayersUseMounts) {
   // Only the image's own layer and config were uploaded.
   EXPECT_EQ(target_->countRequests("PUT", "/blobs/uploads/"), images->second.blobs.size() - 2);
   expectCopied(images->second, target_->host(), "team/b", "b");
+}
+
+// A new tag of a repository that already holds some of its blobs: one POST per present blob
+// (the self-mount answers 201), POST + PUT per new one.
+TEST_F(AnonymousCopyTest, BlobsAlreadyInTheRepositoryCostOneRequest) {
+  auto images = fixture_->sharedBase("a", "b", 2);
+  ASSERT_TRUE(images);
+  push(images->first, "app", "a");
+  push(images->second, "app", "b");
+  ASSERT_TRUE(engine_->copy(ref(source_->host(), "app:a"), ref(target_->host(), "team/app:a")));
+  target_->clearAccessLog();
+  Engine fresh(Engine::Setup{.insecure_hosts = {source_->host(), target_->host()}});
+  auto second = fresh.copy(ref(source_->host(), "app:b"), ref(target_->host(), "team/app:b"));
+  ASSERT_TRUE(second) << second.error().describe();
+  EXPECT_EQ(second->blobs_skipped, 2);
+  size_t uploaded = images->second.blobs.size() - 2;
+  EXPECT_EQ(static_cast<size_t>(second->blobs_copied), uploaded);
+  EXPECT_EQ(target_->countRequests("POST", "/blobs/uploads/"), images->second.blobs.size());
+  EXPECT_EQ(target_->countRequests("PUT", "/blobs/uploads/"), uploaded);
+  EXPECT_EQ(target_->countRequests("HEAD", "/blobs/"), 0u);
+  expectCopied(images->second, target_->host(), "team/app", "b");
 }
 
 TEST_F(AnonymousCopyTest, PlatformFilteredIndex) {

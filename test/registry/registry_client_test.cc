@@ -408,5 +408,63 @@ TEST(RegistryClientTest, MountAnswersMountedOrAnUploadSession) {
   EXPECT_NE(requests[0].target.find("from=base"), std::string::npos);
 }
 
+// A mount from the repository itself: 201 = present, 202 = the session to upload into.
+TEST(RegistryClientTest, FindOrStartUploadIsOneRequest) {
+  TestHttpServer server;
+  std::string present = "sha256:" + std::string(64, 'a');
+  server.post("/v2/app/blobs/uploads/", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_param_value("from") == "app" && req.get_param_value("mount") == present) {
+      res.status = 201;
+      return;
+    }
+    res.status = 202;
+    res.set_header("Location", "/v2/app/blobs/uploads/s1");
+  });
+  ASSERT_TRUE(server.start());
+  ClientFixture f(server.authority());
+  auto found = f.client->blobFindOrStartUpload("app", present, {});
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_TRUE(found->mounted);
+  auto missing = f.client->blobFindOrStartUpload("app", "sha256:" + std::string(64, 'b'), {});
+  ASSERT_TRUE(missing) << missing.error().message;
+  EXPECT_FALSE(missing->mounted);
+  EXPECT_EQ(missing->upload_location, server.url("/v2/app/blobs/uploads/s1"));
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+// A registry that refuses mounts with a 4xx is asked HEAD then POST, and not asked to mount
+// again.
+TEST(RegistryClientTest, RefusedSelfMountFallsBackToHeadThenPost) {
+  TestHttpServer server;
+  std::string present = "sha256:" + std::string(64, 'a');
+  server.post("/v2/app/blobs/uploads/", [](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("mount")) {
+      res.status = 400;
+      res.set_content(R"({"errors":[{"code":"UNSUPPORTED","message":"no mounts"}]})",
+                      "application/json");
+      return;
+    }
+    res.status = 202;
+    res.set_header("Location", "/v2/app/blobs/uploads/s2");
+  });
+  server.get("/v2/app/blobs/.*", [&](const httplib::Request& req, httplib::Response& res) {
+    res.status = req.path.ends_with(present) ? 200 : 404;
+  });
+  ASSERT_TRUE(server.start());
+  ClientFixture f(server.authority());
+  auto missing = f.client->blobFindOrStartUpload("app", "sha256:" + std::string(64, 'b'), {});
+  ASSERT_TRUE(missing) << missing.error().message;
+  EXPECT_FALSE(missing->mounted);
+  EXPECT_EQ(missing->upload_location, server.url("/v2/app/blobs/uploads/s2"));
+  auto found = f.client->blobFindOrStartUpload("app", present, {});
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_TRUE(found->mounted);
+  std::vector<std::string> methods;
+  for (const auto& r : server.requests()) {
+    methods.push_back(r.method + (r.target.find("mount=") != std::string::npos ? "+mount" : ""));
+  }
+  EXPECT_EQ(methods, (std::vector<std::string>{"POST+mount", "HEAD", "POST", "HEAD"}));
+}
+
 }  // namespace
 }  // namespace copycat::registry
