@@ -208,7 +208,7 @@ TEST_F(AnonymousCopyTest, ABlobLargerThanThePipeKeepsMemoryBounded) {
   ASSERT_TRUE(result) << result.error().describe();
   int64_t growth_kib = testing::peakRssKib() - before;
   EXPECT_GE(result->bytes_copied, 64 * 1024 * 1024);
-  // 64 MiB streamed with a 4 MiB pipe: the peak must stay far below the blob size.
+  // 64 MiB streamed through a 1 MiB pipe: the peak must stay far below the blob size.
   EXPECT_LT(growth_kib, 32 * 1024) << "peak reset: " << reset;
   expectCopied(*image, target_->host(), "big", "v1");
 }
