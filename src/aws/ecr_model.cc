@@ -1,10 +1,9 @@
 // ECR shapes (ecr 2015-09-21 service-2.json): name validation, answer and error decoding.
 #include <cctype>
 
-#include <openssl/evp.h>
-
 #include "aws/aws_time.h"
 #include "aws/ecr_client.h"
+#include "base/base64.h"
 
 namespace copycat::aws {
 namespace {
@@ -18,23 +17,6 @@ std::string str(const nlohmann::json& object, const char* key) {
   }
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// Strict standard-alphabet base64 with padding (ECR's Base64 shape) via OpenSSL.
-std::optional<std::string> base64Decode(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) {
-    return std::nullopt;
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) {
-    return std::nullopt;
-  }
-  size_t padding = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
-  out.resize(static_cast<size_t>(n) - padding);
-  return out;
 }
 
 bool isLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -100,7 +82,7 @@ Result<EcrAuthorization> parseAuthorizationData(const nlohmann::json& output) {
     return fail(ErrorCode::kProtocol, "ecr GetAuthorizationToken: no authorizationData");
   }
   const nlohmann::json& first = data->front();
-  std::optional<std::string> decoded = base64Decode(str(first, "authorizationToken"));
+  auto decoded = base64Decode(str(first, "authorizationToken"));
   size_t colon = decoded ? decoded->find(':') : std::string::npos;
   if (colon == std::string::npos || colon == 0) {
     return fail(ErrorCode::kProtocol,

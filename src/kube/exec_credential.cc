@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "base/strings.h"
-#include "kube/base64.h"
 
 namespace copycat::kube {
 namespace {

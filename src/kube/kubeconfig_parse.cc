@@ -4,8 +4,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/base64.h"
 #include "base/strings.h"
-#include "kube/base64.h"
 #include "kube/file_util.h"
 #include "kube/kubeconfig.h"
 
@@ -56,7 +56,7 @@ Result<std::string> dataField(const YAML::Node& map, const char* key, const std:
   if (text.empty()) {
     return text;
   }
-  auto decoded = base64Decode(text);
+  auto decoded = base64Decode(text, Base64Options{.ignore_line_breaks = true});
   if (!decoded) {
     return fail(invalid(where, std::string(key) + ": " + decoded.error().message));
   }

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "registry/auth/base64.h"
+#include "base/base64.h"
 #include "registry/client_test_util.h"
 #include "support/fake_clock.h"
 #include "support/test_http_server.h"
@@ -184,7 +184,7 @@ TEST(AuthenticatorTest, ARejectedTokenIsReplacedOnceThenTheRequestFails) {
 TEST(AuthenticatorTest, BasicChallengeIsAnsweredAndRemembered) {
   AuthServer server;
   server.setChallenge("Basic realm=\"registry\"");
-  std::string basic = "Basic " + auth::base64Encode("alice:s3cret");
+  std::string basic = "Basic " + base64Encode("alice:s3cret");
   server.setAccepted(basic);
   ClientFixture f(server.server().authority(), testing::userPassword("alice", "s3cret"));
 
@@ -225,7 +225,7 @@ TEST(AuthenticatorTest, PasswordGoesToTheTokenEndpointAsBasic) {
   ASSERT_TRUE(f.client->manifestHead("app", "v1", noContext()));
   auto calls = server.tokenCalls();
   ASSERT_EQ(calls.size(), 1u);
-  EXPECT_EQ(calls[0].authorization, "Basic " + auth::base64Encode("alice:s3cret"));
+  EXPECT_EQ(calls[0].authorization, "Basic " + base64Encode("alice:s3cret"));
 }
 
 TEST(AuthenticatorTest, RegistryTokenIsTriedDirectlyThenExchangedAsPassword) {
@@ -242,7 +242,7 @@ TEST(AuthenticatorTest, RegistryTokenIsTriedDirectlyThenExchangedAsPassword) {
   EXPECT_EQ(requests[2].header("Authorization"), "Bearer t1");
   auto calls = server.tokenCalls();
   ASSERT_EQ(calls.size(), 1u);
-  EXPECT_EQ(calls[0].authorization, "Basic " + auth::base64Encode("token:pat"));
+  EXPECT_EQ(calls[0].authorization, "Basic " + base64Encode("token:pat"));
 }
 
 TEST(AuthenticatorTest, RegistryTokenAcceptedDirectlyNeedsNoExchange) {

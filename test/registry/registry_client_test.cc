@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "image/digest.h"
-#include "registry/auth/base64.h"
 #include "registry/client_test_util.h"
 #include "support/test_http_server.h"
 
@@ -356,7 +356,7 @@ TEST(RegistryClientTest, BlobRedirectToStorageDropsAuthorization) {
   });
   ASSERT_TRUE(storage.start());
   TestHttpServer registry;
-  std::string basic = "Basic " + auth::base64Encode("alice:s3cret");
+  std::string basic = "Basic " + base64Encode("alice:s3cret");
   registry.get("/v2/app/blobs/.*", [&](const httplib::Request& req, httplib::Response& res) {
     if (req.get_header_value("Authorization") != basic) {
       res.status = 401;

@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "base/strings.h"
 #include "image/reference.h"
-#include "registry/auth/base64.h"
 
 namespace copycat::registry::auth {
 namespace {
@@ -124,7 +124,7 @@ std::optional<RegistryAuth> dockerEntryAuth(const std::string& key, const json& 
   auth.source = "docker-config";
   std::string encoded(strings::trim(stringField(value, "auth")));
   if (!encoded.empty()) {
-    std::optional<std::string> decoded = base64Decode(encoded);
+    auto decoded = base64Decode(encoded);
     size_t colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
       warnings.push_back(fmt::format(

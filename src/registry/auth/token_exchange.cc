@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "base/clock.h"
 #include "http/redact.h"
 #include "http/url.h"
-#include "registry/auth/base64.h"
 #include "registry/auth/realm_guard.h"
 #include "registry/registry_error.h"
 

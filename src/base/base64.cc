@@ -1,9 +1,11 @@
-#include "kube/base64.h"
+#include "base/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace copycat::kube {
+#include <fmt/format.h>
+
+namespace copycat {
 namespace {
 
 constexpr std::string_view kAlphabet =
@@ -24,7 +26,34 @@ constexpr std::array<int8_t, 256> kTable = makeTable();
 
 }  // namespace
 
-Result<std::string> base64Decode(std::string_view text) {
+std::string base64Encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t n = (static_cast<uint32_t>(static_cast<uint8_t>(bytes[i])) << 16) |
+                 (static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 1])) << 8) |
+                 static_cast<uint8_t>(bytes[i + 2]);
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(kAlphabet[(n >> 6) & 63]);
+    out.push_back(kAlphabet[n & 63]);
+  }
+  size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    uint32_t n = static_cast<uint32_t>(static_cast<uint8_t>(bytes[i])) << 16;
+    if (rest == 2) {
+      n |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 1])) << 8;
+    }
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+Result<std::string> base64Decode(std::string_view text, Base64Options options) {
   std::string out;
   out.reserve(text.size() / 4 * 3);
   uint32_t acc = 0;
@@ -33,7 +62,7 @@ Result<std::string> base64Decode(std::string_view text) {
   size_t symbols = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '\r' || c == '\n') {
+    if (options.ignore_line_breaks && (c == '\r' || c == '\n')) {
       continue;
     }
     if (c == '=') {
@@ -44,7 +73,7 @@ Result<std::string> base64Decode(std::string_view text) {
     int8_t v = kTable[static_cast<unsigned char>(c)];
     if (v < 0 || padding > 0) {
       return fail(ErrorCode::kInvalidArgument,
-                  "illegal base64 data at input byte " + std::to_string(i));
+                  fmt::format("illegal base64 data at input byte {}", i));
     }
     ++symbols;
     acc = (acc << 6) | static_cast<uint32_t>(v);
@@ -61,30 +90,4 @@ Result<std::string> base64Decode(std::string_view text) {
   return out;
 }
 
-std::string base64Encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) |
-                 (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(kAlphabet[(n >> 6) & 63]);
-    out.push_back(kAlphabet[n & 63]);
-  }
-  size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-    if (rest == 2) {
-      n |= static_cast<uint8_t>(bytes[i + 1]) << 8;
-    }
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-}  // namespace copycat::kube
+}  // namespace copycat
