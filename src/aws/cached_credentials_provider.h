@@ -2,21 +2,18 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
 #include <memory>
-#include <mutex>
-#include <optional>
 
 #include "aws/credentials.h"
 #include "base/clock.h"
+#include "base/refreshing_value.h"
 
 namespace copycat::aws {
 
 // Returns the cached credentials until `refresh_before_expiry` before they expire (never, for
 // credentials without expiration), then asks the wrapped provider again.
 //
-// Thread-safe. At most one refresh runs at a time, and no lock is held while it runs. While it
+// Thread-safe (base/refreshing_value.h). At most one refresh runs at a time, and no lock is held while it runs. While it
 // runs, other callers get the cached credentials if those have not expired yet, and otherwise
 // wait for the refresh and share its result (credentials or error). When a refresh fails while
 // the cached credentials are still valid, those are returned (and a warning is logged).
@@ -43,23 +40,8 @@ class CachedCredentialsProvider final : public CredentialsProvider {
   void invalidate();
 
  private:
-  using WallTime = std::chrono::system_clock::time_point;
-
-  Result<Credentials> refresh(std::unique_lock<std::mutex>& lock);
-  void store(const Credentials& credentials, WallTime now);
-
   const std::unique_ptr<CredentialsProvider> inner_;
-  const Clock& clock_;
-  const Options options_;
-
-  std::mutex mu_;
-  std::condition_variable refreshed_;
-  // Guarded by mu_.
-  std::optional<Credentials> cached_;
-  WallTime refresh_at_{};            // cached_ is served without refresh before this time
-  bool refreshing_ = false;          // a thread is inside inner_->resolve()
-  uint64_t generation_ = 0;          // incremented when a refresh ends
-  std::optional<Error> last_error_;  // the error of the last refresh, if it failed
+  RefreshingValue<Credentials> value_;
 };
 
 }  // namespace copycat::aws

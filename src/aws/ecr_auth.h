@@ -3,16 +3,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
 #include <iosfwd>
-#include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include "aws/ecr_client.h"
 #include "base/clock.h"
+#include "base/refreshing_value.h"
 
 namespace copycat::aws {
 
@@ -44,8 +41,7 @@ class EcrTokenCache {
     std::chrono::seconds refresh_before_expiry{15 * 60};
   };
 
-  EcrTokenCache(const EcrClient& client, const Clock& clock, Options options)
-      : client_(client), clock_(clock), options_(options) {}
+  EcrTokenCache(const EcrClient& client, const Clock& clock, Options options);
   EcrTokenCache(const EcrClient& client, const Clock& clock)
       : EcrTokenCache(client, clock, Options{}) {}
 
@@ -58,22 +54,8 @@ class EcrTokenCache {
   void invalidateAll();
 
  private:
-  using WallTime = std::chrono::system_clock::time_point;
-
-  Result<EcrLogin> refresh(std::unique_lock<std::mutex>& lock);
-
   const EcrClient& client_;
-  const Clock& clock_;
-  const Options options_;
-
-  std::mutex mu_;
-  std::condition_variable refreshed_;
-  // Guarded by mu_.
-  std::optional<EcrLogin> cached_;
-  WallTime refresh_at_{};
-  bool refreshing_ = false;
-  uint64_t generation_ = 0;
-  std::optional<Error> last_error_;
+  RefreshingValue<EcrLogin> value_;
 };
 
 // Builds a login from an authorization (registry host and scheme from proxyEndpoint).
