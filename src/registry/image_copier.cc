@@ -110,8 +110,21 @@ Result<CopyResult> ImageCopier::copyImage(const image::Reference& src, const ima
 // The named steps of a copy; each returns early on failure.
 Result<CopyResult> ImageCopier::runCopy(CopyJob& job) {
   RETURN_IF_ERROR(startJob(job));
-  RETURN_IF_ERROR(resolveSource(job));
-  RETURN_IF_ERROR(checkTarget(job));
+  // With the target reference known up front, ask the target first: when it lacks the image the
+  // source manifest is needed anyway, and a GET both names its digest and brings its bytes, so
+  // the source HEAD is saved (cold copy: HEAD target + GET source; warm: HEAD target + HEAD
+  // source).
+  bool target_first = job.src.digest.empty() && !job.options.dry_pull &&
+                      (!job.dst.tag.empty() || !job.dst.digest.empty());
+  if (target_first) {
+    RETURN_IF_ERROR(checkTarget(job));
+    if (job.target_digest) {
+      RETURN_IF_ERROR(resolveSource(job));
+    }
+  } else {
+    RETURN_IF_ERROR(resolveSource(job));
+    RETURN_IF_ERROR(checkTarget(job));
+  }
   if (isUpToDate(job)) {
     return finish(job, CopyOutcome::kUpToDate);
   }

@@ -64,7 +64,8 @@ class CopyFaultTest : public ::testing::Test {
 };
 
 TEST_F(CopyFaultTest, TooManyRequestsWaitsForRetryAfter) {
-  int rule = proxy_->addRule(FaultRule{.method = "HEAD",
+  // A cold copy's first source request is the manifest GET (the target is asked first).
+  int rule = proxy_->addRule(FaultRule{.method = "GET",
                                        .path_regex = "/manifests/",
                                        .skip = 0,
                                        .times = 1,
