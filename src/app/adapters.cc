@@ -26,6 +26,10 @@ void ControllerDemandSink::onForget(const kube::WorkloadRef& ref) {
 
 void ControllerDemandSink::onSynced(workload::Kind kind) { controller_.markSynced(kind); }
 
+void ControllerDemandSink::onSkipped(std::string_view reason, size_t image_uses) {
+  controller_.countFiltered(reason, image_uses);
+}
+
 void KubeEventRecorder::record(const controller::WorkloadRef& object, controller::EventType type,
                                std::string_view reason, std::string_view message) {
   auto severity = type == controller::EventType::kWarning ? kube::EventSeverity::kWarning
@@ -34,9 +38,12 @@ void KubeEventRecorder::record(const controller::WorkloadRef& object, controller
                 severity, reason, message);
 }
 
-std::vector<server::CacheEntry> ControllerAdminBackend::cacheEntries() {
+namespace {
+
+std::vector<server::CacheEntry> toServer(const std::vector<controller::CacheEntry>& entries) {
   std::vector<server::CacheEntry> out;
-  for (const auto& e : controller_.cacheEntries()) {
+  out.reserve(entries.size());
+  for (const auto& e : entries) {
     std::optional<std::chrono::system_clock::time_point> last;
     if (e.last_push != Clock::Wall::time_point{}) {
       last = e.last_push;
@@ -47,7 +54,13 @@ std::vector<server::CacheEntry> ControllerAdminBackend::cacheEntries() {
   return out;
 }
 
-std::vector<std::string> ControllerAdminBackend::evict(const server::EvictSelector& selector) {
+}  // namespace
+
+std::vector<server::CacheEntry> ControllerAdminBackend::cacheEntries() {
+  return toServer(controller_.cacheEntries());
+}
+
+server::EvictResult ControllerAdminBackend::evict(const server::EvictSelector& selector) {
   controller::EvictSelector s;
   switch (selector.kind) {
     case server::EvictSelector::Kind::kAll:
@@ -61,7 +74,10 @@ std::vector<std::string> ControllerAdminBackend::evict(const server::EvictSelect
       break;
   }
   s.value = selector.value;
-  return controller_.evict(s).removed;
+  // The entries left are the controller's snapshot taken with the removal, before the evicted
+  // targets were requeued.
+  auto result = controller_.evict(s);
+  return {.removed = std::move(result.removed), .entries = toServer(result.entries)};
 }
 
 server::CooldownResetResult ControllerAdminBackend::resetCooldown(
@@ -73,6 +89,32 @@ server::CooldownResetResult ControllerAdminBackend::resetCooldown(
 Result<server::ForceReconcileStart> ControllerAdminBackend::forceReconcile() {
   return controller_.forceReconcile() ? server::ForceReconcileStart::kStarted
                                       : server::ForceReconcileStart::kAlreadyRunning;
+}
+
+void MetricsSampler::sample() {
+  std::lock_guard lock(mu_);
+  if (sources_.watch_stats) {
+    for (const auto& [kind, stats] : sources_.watch_stats()) {
+      metrics_.observeWatchTotals(workload::kindName(kind), stats.watch_restarts, stats.relists);
+    }
+  }
+  if (sources_.namespace_stats) {
+    auto stats = sources_.namespace_stats();
+    metrics_.observeWatchTotals("Namespace", stats.watch_restarts, stats.relists);
+  }
+  if (sources_.controller_stats) {
+    auto stats = sources_.controller_stats();
+    metrics_.setImagesKnown(stats.known_images);
+    metrics_.setCooldownEntries(stats.cooldown_entries);
+    metrics_.setPushCacheEntries(stats.cache_entries);
+  }
+}
+
+std::vector<prometheus::MetricFamily> SampledCollectable::Collect() const {
+  if (before_) {
+    before_();
+  }
+  return inner_->Collect();
 }
 
 }  // namespace copycat::app

@@ -15,6 +15,7 @@
 #include "app/version.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "controller/controller.h"
 #include "kube/api_client.h"
 #include "kube/cluster_watcher.h"
@@ -22,6 +23,7 @@
 #include "kube/event_writer.h"
 #include "kube/kube_config.h"
 #include "kube/leader_elector.h"
+#include "kube/namespace_selection.h"
 #include "planner/mirror_planner.h"
 #include "registry/image_copier.h"
 #include "server/server_set.h"
@@ -46,6 +48,7 @@ struct Application::Parts {
   std::unique_ptr<ControllerDemandSink> sink;
   std::unique_ptr<kube::Discovery> discovery;
   std::unique_ptr<kube::ClusterWatcher> watcher;
+  std::unique_ptr<MetricsSampler> sampler;     // at every scrape
   std::unique_ptr<kube::ApiClient> lease_api;  // its own client: renewals never queue behind lists
   std::unique_ptr<kube::LeaderElector> elector;  // when leaderElect
   std::unique_ptr<server::ServerSet> servers;
@@ -115,7 +118,9 @@ Status buildMirroring(Application::Parts& p) {
     ensure = p.ecr->ensureRepository();
   }
   ASSIGN_OR_RETURN(p.copier, registry::ImageCopier::create(std::move(copier_options)));
-  p.executor = std::make_unique<RegistryExecutor>(*p.copier, std::move(ensure));
+  ASSIGN_OR_RETURN(auto ignore_missing, MissingPlatformFilter::create(c.ignore_missing_platforms));
+  p.executor =
+      std::make_unique<RegistryExecutor>(*p.copier, std::move(ensure), std::move(ignore_missing));
   const auto& kinds = p.planner->filter().watchedKinds();
   p.controller = std::make_unique<controller::Controller>(
       controller::ControllerDeps{.planner = *p.planner,
@@ -127,25 +132,63 @@ Status buildMirroring(Application::Parts& p) {
   return ok();
 }
 
+void buildWatcher(Application::Parts& p) {
+  const auto& c = p.config;
+  p.sink = std::make_unique<ControllerDemandSink>(*p.controller);
+  p.discovery = std::make_unique<kube::Discovery>(p.planner->filter(), *p.sink);
+  kube::ClusterWatcherOptions watch;
+  watch.kinds = p.planner->filter().watchedKinds();
+  watch.include_namespaces = c.include_namespaces;
+  watch.skip_namespaces = c.skip_namespaces;
+  watch.watch_nodes = c.check_node_platform;
+  p.watcher = std::make_unique<kube::ClusterWatcher>(*p.api, *p.discovery, watch);
+  // Counters the reflectors and the controller keep themselves, copied in at every scrape.
+  auto* watcher = p.watcher.get();
+  auto* controller = p.controller.get();
+  MetricsSampler::Sources sources{.watch_stats = [watcher] { return watcher->stats(); },
+                                  .namespace_stats = {},
+                                  .controller_stats = [controller] { return controller->stats(); }};
+  if (!kube::NamespaceSelection(c.include_namespaces, c.skip_namespaces).all()) {
+    sources.namespace_stats = [watcher] { return watcher->namespaceStats(); };
+  }
+  p.sampler = std::make_unique<MetricsSampler>(*p.metrics, std::move(sources));
+}
+
+// /readyz: a standby is ready (it serves probes and metrics); the leader once the controller has
+// processed the initial list of every watched kind. The reason names the kinds still listing.
+server::HealthChecks::Check informerSync(const Application::Parts& p) {
+  const auto* controller = p.controller.get();
+  const auto* watcher = p.watcher.get();
+  const auto* elector = p.elector.get();
+  return [controller, watcher, elector, kinds = p.planner->filter().watchedKinds()]() -> Status {
+    if ((elector != nullptr && !elector->isLeader()) || controller->isReady()) {
+      return ok();
+    }
+    std::vector<std::string> listing;
+    for (auto kind : kinds) {
+      if (!watcher->hasSynced(kind)) {
+        listing.emplace_back(workload::kindName(kind));
+      }
+    }
+    if (listing.empty()) {
+      return fail(ErrorCode::kUnavailable, "initial list of every watched kind not processed");
+    }
+    return fail(ErrorCode::kUnavailable,
+                "initial list not processed: " + strings::join(listing, ", "));
+  };
+}
+
 Status buildServers(Application::Parts& p) {
   const auto& c = p.config;
   p.servers = std::make_unique<server::ServerSet>(server::ServerSetOptions{
       .metrics_addr = c.metrics_addr, .health_addr = c.health_addr, .admin_token = c.admin_token});
-  p.servers->metrics().add(p.registry);
+  p.servers->metrics().add(std::make_shared<SampledCollectable>(
+      p.registry, [sampler = p.sampler.get()] { sampler->sample(); }));
   p.servers->admin().setBackend(std::make_shared<ControllerAdminBackend>(*p.controller));
-  auto* controller = p.controller.get();
-  auto* elector = p.elector.get();
-  // A standby is ready (it serves probes and metrics); the leader once every kind is listed.
-  RETURN_IF_ERROR(
-      p.servers->health().addReadinessCheck("informer-sync", [controller, elector]() -> Status {
-        if ((elector != nullptr && !elector->isLeader()) || controller->isReady()) {
-          return ok();
-        }
-        return fail(ErrorCode::kUnavailable, "initial list of every watched kind not processed");
-      }));
-  if (elector != nullptr) {
-    RETURN_IF_ERROR(
-        p.servers->health().addLivenessCheck("leader-election", kube::leaderHealthCheck(*elector)));
+  RETURN_IF_ERROR(p.servers->health().addReadinessCheck("informer-sync", informerSync(p)));
+  if (p.elector != nullptr) {
+    RETURN_IF_ERROR(p.servers->health().addLivenessCheck("leader-election",
+                                                         kube::leaderHealthCheck(*p.elector)));
   }
   return ok();
 }
@@ -200,15 +243,8 @@ Result<std::unique_ptr<Application>> Application::create(const config::Config& c
   if (config.leader_elect) {
     RETURN_IF_ERROR(buildLeaderElection(*parts, flags));
   }
+  buildWatcher(*parts);
   RETURN_IF_ERROR(buildServers(*parts));
-  parts->sink = std::make_unique<ControllerDemandSink>(*parts->controller);
-  parts->discovery = std::make_unique<kube::Discovery>(parts->planner->filter(), *parts->sink);
-  kube::ClusterWatcherOptions watch;
-  watch.kinds = parts->planner->filter().watchedKinds();
-  watch.include_namespaces = config.include_namespaces;
-  watch.skip_namespaces = config.skip_namespaces;
-  watch.watch_nodes = config.check_node_platform;
-  parts->watcher = std::make_unique<kube::ClusterWatcher>(*parts->api, *parts->discovery, watch);
   return std::unique_ptr<Application>(new Application(std::move(parts)));
 }
 

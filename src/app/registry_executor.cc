@@ -1,6 +1,10 @@
 #include "app/registry_executor.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 namespace copycat::app {
 namespace {
@@ -10,32 +14,98 @@ controller::MirrorError mirrorError(Error error, const controller::MirrorJob& jo
   return controller::MirrorError{.error = std::move(error), .side = side};
 }
 
+// A repository name ends where a path component cannot continue.
+bool endsName(std::string_view text, size_t pos) {
+  if (pos >= text.size()) {
+    return true;
+  }
+  const char c = text[pos];
+  return !(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+}
+
+// True when `text` names a request to `ref`'s repository, by reference (" host/repo") or by URL
+// ("://host/v2/repo/"); with `host_only`, any request to its registry host.
+bool namesRequestTo(std::string_view text, const image::Reference& ref, bool host_only) {
+  for (const std::string& host : {ref.apiHost(), ref.registry}) {
+    for (const std::string& prefix : {" " + host + "/", "://" + host + "/"}) {
+      for (auto pos = text.find(prefix); pos != std::string_view::npos;
+           pos = text.find(prefix, pos + 1)) {
+        if (host_only) {
+          return true;
+        }
+        std::string_view path = text.substr(pos + prefix.size());
+        if (path.rfind("v2/", 0) == 0) {
+          path.remove_prefix(3);
+        }
+        if (path.rfind(ref.repository, 0) == 0 && endsName(path, ref.repository.size())) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+Result<MissingPlatformFilter> MissingPlatformFilter::create(
+    const std::vector<std::string>& patterns) {
+  MissingPlatformFilter filter;
+  for (const auto& pattern : patterns) {
+    auto re = std::make_shared<const RE2>(pattern, RE2::Quiet);  // as config validation compiles
+    if (!re->ok()) {
+      return fail(ErrorCode::kInvalidArgument,
+                  fmt::format("ignoreMissingPlatforms: invalid regular expression \"{}\": {}",
+                              pattern, re->error()));
+    }
+    filter.patterns_.push_back(std::move(re));
+  }
+  return filter;
+}
+
+bool MissingPlatformFilter::ignored(const image::Reference& source,
+                                    std::string_view platform) const {
+  if (patterns_.empty()) {
+    return false;
+  }
+  const std::string subject = source.str() + "|" + std::string(platform);
+  return std::any_of(patterns_.begin(), patterns_.end(),
+                     [&](const auto& re) { return RE2::PartialMatch(subject, *re); });
+}
+
+std::vector<std::string> MissingPlatformFilter::reported(const image::Reference& source,
+                                                         std::vector<std::string> missing) const {
+  std::erase_if(missing, [&](const std::string& platform) { return ignored(source, platform); });
+  return missing;
+}
 
 controller::FailedSide failedSide(const Error& error, const image::Reference& source,
                                   const image::Reference& target) {
-  // The copy engine prefixes "copying SRC to DST: "; the request that failed follows.
+  // The copy engine prefixes "copying SRC to DST: "; the request that failed follows, as
+  // "PUT manifest <host>/<repo>:<ref>" or as "HEAD http://<host>/v2/<repo>/manifests/<ref>".
   std::string_view text = error.message;
   if (text.rfind("copying ", 0) == 0) {
     if (auto colon = text.find(": "); colon != std::string_view::npos) {
       text.remove_prefix(colon + 2);
     }
   }
-  auto names = [&text](const image::Reference& ref) {
-    return text.find(" " + ref.apiHost() + "/") != std::string_view::npos ||
-           text.find(" " + ref.registry + "/") != std::string_view::npos;
-  };
-  if (names(target)) {
-    return controller::FailedSide::kTarget;
-  }
-  if (names(source)) {
-    return controller::FailedSide::kSource;
+  // The repository first: source and target may share a registry host.
+  for (bool host_only : {false, true}) {
+    if (namesRequestTo(text, target, host_only)) {
+      return controller::FailedSide::kTarget;
+    }
+    if (namesRequestTo(text, source, host_only)) {
+      return controller::FailedSide::kSource;
+    }
   }
   return controller::FailedSide::kUnknown;
 }
 
-RegistryExecutor::RegistryExecutor(registry::ImageCopier& copier, EnsureRepository ensure)
-    : copier_(copier), ensure_repository_(std::move(ensure)) {}
+RegistryExecutor::RegistryExecutor(registry::ImageCopier& copier, EnsureRepository ensure,
+                                   MissingPlatformFilter ignore_missing)
+    : copier_(copier),
+      ensure_repository_(std::move(ensure)),
+      ignore_missing_(std::move(ignore_missing)) {}
 
 controller::MirrorOutcome RegistryExecutor::mirror(const controller::MirrorJob& job,
                                                    std::stop_token stop) {
@@ -71,7 +141,7 @@ controller::MirrorOutcome RegistryExecutor::mirror(const controller::MirrorJob& 
       .bytes_copied = copied->bytes_copied,
       .duration = copied->duration,
       .already_present = copied->outcome == registry::CopyOutcome::kUpToDate,
-      .missing_platforms = copied->missing_platforms,
+      .missing_platforms = ignore_missing_.reported(job.source, copied->missing_platforms),
   };
 }
 

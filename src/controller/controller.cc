@@ -215,11 +215,16 @@ EvictionResult Controller::evict(const EvictSelector& selector) {
   return result;
 }
 
+void Controller::countFiltered(std::string_view reason, size_t uses) {
+  if (uses > 0) {
+    deps_.metrics.imageSkipped(reason, uses);
+  }
+}
+
 CooldownResetResult Controller::resetCooldown(const std::optional<std::string>& target) {
   auto result = cooldown_.reset(target);
   deps_.metrics.setCooldownEntries(cooldown_.size());
-  LOG_INFO("controller", "processed cooldown reset request",
-           {{"cleared_targets", result.cleared_targets}, {"cooldown_enabled", result.enabled}});
+  // The admin endpoint logs the request with its outcome; this would repeat it.
   requeueDemanded(result.targets);
   return result;
 }

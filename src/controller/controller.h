@@ -106,6 +106,8 @@ class Controller {
   void observe(const workload::ImageUse& use, const ObservationContext& context = {});
   // The object was deleted: drop its demands (nothing is un-mirrored).
   void forget(const WorkloadRef& object);
+  // `uses` image uses of an object the namespace / name filters left out (metrics only).
+  void countFiltered(std::string_view reason, size_t uses);
 
   // Admin API.
   [[nodiscard]] std::vector<CacheEntry> cacheEntries() const;

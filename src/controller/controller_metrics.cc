@@ -18,6 +18,11 @@ const Histogram::BucketBoundaries kQueueBuckets = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2,
 
 double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
+// The growth of a cumulative total since `previous`; a smaller total restarted from zero.
+uint64_t increase(uint64_t previous, uint64_t now) {
+  return now >= previous ? now - previous : now;
+}
+
 }  // namespace
 
 // client-go's workqueue metrics under the k8s_copycat_workqueue_ prefix, one queue.
@@ -116,10 +121,13 @@ Result<std::unique_ptr<ControllerMetrics>> ControllerMetrics::create(prometheus:
     m->cache_entries_ = gauge("k8s_copycat_push_cache_entries", "Entries in the push cache.");
     m->verifications_ = counters("k8s_copycat_reverifications_total",
                                  "Re-verifications of pushed targets, by result.");
-    m->leader_ = gauge("k8s_copycat_leader", "1 while this replica holds the leader lease.");
+    m->leader_ =
+        gauge("k8s_copycat_leader",
+              "1 while this replica mirrors (leader, or no leader election); 0 on a standby.");
     m->watch_restarts_ =
         counters("k8s_copycat_watch_restarts_total", "Watch streams restarted, per kind.");
-    m->relists_ = counters("k8s_copycat_relists_total", "Full relists, per kind.");
+    m->relists_ = counters("k8s_copycat_relists_total",
+                           "Full relists after a watch expired (410 Gone), per kind.");
     m->queue_ = std::make_unique<QueueHooks>(r);
   } catch (const std::exception& e) {
     return fail(ErrorCode::kInternal, fmt::format("registering controller metrics: {}", e.what()));
@@ -157,8 +165,8 @@ void ControllerMetrics::imageFailed(ErrorCode code, bool terminal) {
       .Increment();
 }
 
-void ControllerMetrics::imageSkipped(std::string_view reason) {
-  labelled(*skipped_, "reason", reason).Increment();
+void ControllerMetrics::imageSkipped(std::string_view reason, size_t uses) {
+  labelled(*skipped_, "reason", reason).Increment(static_cast<double>(uses));
 }
 
 void ControllerMetrics::copied(int64_t bytes, int64_t blobs_copied, int64_t blobs_skipped,
@@ -196,6 +204,21 @@ void ControllerMetrics::watchRestarted(std::string_view kind) {
 
 void ControllerMetrics::relisted(std::string_view kind) {
   labelled(*relists_, "kind", kind).Increment();
+}
+
+void ControllerMetrics::observeWatchTotals(std::string_view kind, uint64_t watch_restarts,
+                                           uint64_t relists) {
+  std::lock_guard lock(totals_mu_);
+  auto it = last_totals_.find(kind);
+  if (it == last_totals_.end()) {
+    it = last_totals_.emplace(std::string(kind), WatchTotals{}).first;
+  }
+  WatchTotals& last = it->second;
+  // Add() also on a zero increase: every reflected kind shows a series from the first scrape.
+  labelled(*watch_restarts_, "kind", kind)
+      .Increment(static_cast<double>(increase(last.watch_restarts, watch_restarts)));
+  labelled(*relists_, "kind", kind).Increment(static_cast<double>(increase(last.relists, relists)));
+  last = WatchTotals{.watch_restarts = watch_restarts, .relists = relists};
 }
 
 }  // namespace copycat::controller

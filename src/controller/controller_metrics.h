@@ -5,6 +5,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,7 +25,8 @@
 
 namespace copycat::controller {
 
-// Thread-safe (prometheus-cpp metrics are). Does not own the registry; it must outlive this.
+// Thread-safe (prometheus-cpp metrics are; observeWatchTotals locks its own state). Does not own
+// the registry; it must outlive this.
 class ControllerMetrics {
  public:
   // Registers the families. kInternal when the registry already holds one of the names with
@@ -44,7 +48,7 @@ class ControllerMetrics {
   void imageMirrored(std::string_view result);
   void imageFailed(ErrorCode code, bool terminal);
   // reason: a planner reason ("excluded_registry", "invalid_reference", ...) or "cached".
-  void imageSkipped(std::string_view reason);
+  void imageSkipped(std::string_view reason, size_t uses = 1);
   void copied(int64_t bytes, int64_t blobs_copied, int64_t blobs_skipped, int64_t blobs_mounted,
               std::chrono::milliseconds duration);
   void setLastSuccess(std::chrono::system_clock::time_point when);
@@ -56,6 +60,13 @@ class ControllerMetrics {
   void setLeader(bool leader);
   void watchRestarted(std::string_view kind);
   void relisted(std::string_view kind);
+  // The reflectors count by themselves (kube::ReflectorStats); this turns their cumulative
+  // totals for `kind` into the two counters above, adding the increase since the previous call.
+  // A total below the previous one means its source started again from zero (a new watcher),
+  // so all of it is new: the counters never go down. The first call adds the totals themselves.
+  // The caller reads and reports a kind's totals in order (one sampler, serialised): a stale
+  // sample reported after a newer one would read as a restart.
+  void observeWatchTotals(std::string_view kind, uint64_t watch_restarts, uint64_t relists);
 
   // The work queue's hooks; valid as long as this object.
   [[nodiscard]] WorkQueueMetrics& queueMetrics();
@@ -85,6 +96,13 @@ class ControllerMetrics {
   prometheus::Family<prometheus::Counter>* watch_restarts_ = nullptr;
   prometheus::Family<prometheus::Counter>* relists_ = nullptr;
   std::unique_ptr<QueueHooks> queue_;
+
+  struct WatchTotals {
+    uint64_t watch_restarts = 0;
+    uint64_t relists = 0;
+  };
+  std::mutex totals_mu_;  // serialises observeWatchTotals (concurrent scrapes)
+  std::map<std::string, WatchTotals, std::less<>> last_totals_;  // guarded by totals_mu_
 };
 
 }  // namespace copycat::controller

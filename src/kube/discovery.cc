@@ -92,7 +92,8 @@ void Discovery::onSynced(Kind kind) {
 }
 
 void Discovery::deliver(std::unique_lock<std::mutex> state_lock, const Batch& batch) {
-  if (batch.demands.empty() && batch.forgets.empty() && batch.syncs.empty()) {
+  if (batch.demands.empty() && batch.forgets.empty() && batch.syncs.empty() &&
+      batch.skips.empty()) {
     return;
   }
   std::lock_guard<std::mutex> send_lock(send_mu_);
@@ -105,6 +106,9 @@ void Discovery::deliver(std::unique_lock<std::mutex> state_lock, const Batch& ba
   }
   for (Kind kind : batch.syncs) {
     sink_.onSynced(kind);
+  }
+  for (const auto& [reason, uses] : batch.skips) {
+    sink_.onSkipped(reason, uses);
   }
 }
 
@@ -124,9 +128,10 @@ void Discovery::onWorkload(EventType type, const WorkloadSummary& object, Batch&
     forget(ref, out);
     return;
   }
-  if (filter_.evaluate(object.kind, object.namespace_name, object.name) !=
-      policy::FilterDecision::kAllowed) {
+  auto decision = filter_.evaluate(object.kind, object.namespace_name, object.name);
+  if (decision != policy::FilterDecision::kAllowed) {
     ++stats_.skipped;
+    out.skips.emplace_back(policy::filterDecisionName(decision), object.images.size());
     return;
   }
   emitUses(ref, object, std::nullopt, "", out);
@@ -144,9 +149,10 @@ void Discovery::onPod(EventType type, const WorkloadSummary& pod, Batch& out) {
     ++stats_.inactive_pods;
     return;
   }
-  if (filter_.evaluate(Kind::kPod, pod.namespace_name, pod.name) !=
-      policy::FilterDecision::kAllowed) {
+  auto decision = filter_.evaluate(Kind::kPod, pod.namespace_name, pod.name);
+  if (decision != policy::FilterDecision::kAllowed) {
     ++stats_.skipped;
+    out.skips.emplace_back(policy::filterDecisionName(decision), pod.images.size());
     return;
   }
   emitPod(pod, /*allow_park=*/true, out);
@@ -158,6 +164,7 @@ void Discovery::emitPod(const WorkloadSummary& pod, bool allow_park, Batch& out)
   switch (resolved.resolution) {
     case Resolution::kSkip:
       ++stats_.skipped;
+      out.skips.emplace_back("owner_skipped", pod.images.size());
       return;
     case Resolution::kPark: {
       const Kind owner_kind = resolved.owner.kind;

@@ -66,6 +66,9 @@ class DemandSink {
   virtual void onForget(const WorkloadRef& ref) = 0;
   // The initial LIST of a watched kind has been turned into demands (readiness). Once per kind.
   virtual void onSynced(workload::Kind kind) = 0;
+  // An added or changed object's `image_uses` were left out by the namespace / name filters
+  // (`reason`: policy::filterDecisionName, or "owner_skipped" for a pod whose owner was).
+  virtual void onSkipped(std::string_view /*reason*/, size_t /*image_uses*/) {}
 };
 
 struct DiscoveryStats {
@@ -122,6 +125,7 @@ class Discovery final : public EventHandler {
     std::vector<ImageDemand> demands;
     std::vector<WorkloadRef> forgets;
     std::vector<workload::Kind> syncs;
+    std::vector<std::pair<std::string_view, size_t>> skips;  // reason, image uses
   };
 
   void onWorkload(EventType type, const workload::WorkloadSummary& object, Batch& out);

@@ -28,6 +28,13 @@ struct EvictSelector {
   friend bool operator==(const EvictSelector&, const EvictSelector&) = default;
 };
 
+// What an eviction removed, and the cache right after it, taken together: evicted targets are
+// requeued at once, so a later read could already show them again (in flight).
+struct EvictResult {
+  std::vector<std::string> removed{};
+  std::vector<CacheEntry> entries{};
+};
+
 struct CooldownResetResult {
   int cleared = 0;               // cooldown entries removed
   bool cooldown_enabled = true;  // false when failureCooldownMinutes is 0
@@ -43,8 +50,8 @@ class AdminBackend {
 
   // A snapshot of the push cache (any order; the handler sorts by target).
   virtual std::vector<CacheEntry> cacheEntries() = 0;
-  // Removes the selected entries and returns the removed targets.
-  virtual std::vector<std::string> evict(const EvictSelector& selector) = 0;
+  // Removes the selected entries; returns them and the entries left.
+  virtual EvictResult evict(const EvictSelector& selector) = 0;
   // Clears the failure cooldown of one target reference, or of every target when nullopt.
   virtual CooldownResetResult resetCooldown(const std::optional<std::string>& target) = 0;
   // Starts a full reconciliation in the background, one at a time. An error means it could not

@@ -57,14 +57,10 @@ HttpResponse AdminHandlers::cacheEvict(const HttpRequest& request) const {
   if (!admin) {
     return cacheNotReady();
   }
-  auto removed = admin->evict(*selector);
+  auto [removed, left] = admin->evict(*selector);
   std::sort(removed.begin(), removed.end());
-  auto entries = cacheEntriesJson(admin->cacheEntries());
+  auto entries = cacheEntriesJson(std::move(left));
   size_t remaining = entries.size();
-  if (!removed.empty()) {
-    LOG_INFO(kLogger, "evicted push cache entries",
-             {{"removed", removed}, {"remaining", remaining}});
-  }
   // Upstream encodes "no match" as null; an empty array says the same and is easier to consume.
   return jsonResponse(200, {{"removed", removed}, {"remaining", remaining}, {"entries", entries}});
 }

@@ -1,5 +1,7 @@
 #include "controller/controller_metrics.h"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "controller_test_util.h"
@@ -29,6 +31,47 @@ TEST(ControllerMetricsTest, SettersForLeaderAndReflectors) {
   m.pullFailed("ghcr.io");
   EXPECT_EQ(
       metricValue(registry, "k8s_copycat_registry_pull_error_total", {{"registry", "ghcr.io"}}), 1);
+}
+
+TEST(ControllerMetricsTest, WatchTotalsAddTheirIncreasePerKind) {
+  prometheus::Registry registry;
+  auto metrics = ControllerMetrics::create(registry);
+  ASSERT_TRUE(metrics);
+  auto& m = **metrics;
+  auto restarts = [&](const std::string& kind) {
+    return metricValue(registry, "k8s_copycat_watch_restarts_total", {{"kind", kind}});
+  };
+  auto relists = [&](const std::string& kind) {
+    return metricValue(registry, "k8s_copycat_relists_total", {{"kind", kind}});
+  };
+  m.observeWatchTotals("Pod", 0, 0);  // a kind without restarts still gets its series
+  EXPECT_EQ(restarts("Pod"), 0);
+  EXPECT_EQ(relists("Pod"), 0);
+  m.observeWatchTotals("Pod", 3, 1);
+  m.observeWatchTotals("Deployment", 2, 0);  // first sample of a kind: all of it is new
+  EXPECT_EQ(restarts("Pod"), 3);
+  EXPECT_EQ(relists("Pod"), 1);
+  EXPECT_EQ(restarts("Deployment"), 2);
+  m.observeWatchTotals("Pod", 3, 1);  // unchanged: nothing added
+  EXPECT_EQ(restarts("Pod"), 3);
+  m.observeWatchTotals("Pod", 5, 4);
+  EXPECT_EQ(restarts("Pod"), 5);
+  EXPECT_EQ(relists("Pod"), 4);
+  EXPECT_EQ(restarts("Deployment"), 2);
+}
+
+TEST(ControllerMetricsTest, WatchTotalsSurviveASourceStartingAgainFromZero) {
+  prometheus::Registry registry;
+  auto metrics = ControllerMetrics::create(registry);
+  ASSERT_TRUE(metrics);
+  auto& m = **metrics;
+  m.observeWatchTotals("Pod", 7, 2);
+  m.observeWatchTotals("Pod", 1, 0);  // a new watcher: its 1 restart is new, nothing lost
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_watch_restarts_total", {{"kind", "Pod"}}), 8);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_relists_total", {{"kind", "Pod"}}), 2);
+  m.observeWatchTotals("Pod", 4, 1);  // and it grows from there
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_watch_restarts_total", {{"kind", "Pod"}}), 11);
+  EXPECT_EQ(metricValue(registry, "k8s_copycat_relists_total", {{"kind", "Pod"}}), 3);
 }
 
 TEST(ControllerMetricsTest, QueueHooksFeedTheWorkqueueFamilies) {

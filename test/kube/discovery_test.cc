@@ -158,6 +158,11 @@ TEST_F(DiscoveryTest, SkipListsApplyToWorkloadsAndTheirPods) {
   add(system);
   EXPECT_TRUE(sink_.demands().empty());
   EXPECT_EQ(discovery_->stats().skipped, 4u);
+  using Skips = std::vector<std::pair<std::string, size_t>>;
+  EXPECT_EQ(sink_.skips(), (Skips{{"name_skipped", 1},
+                                  {"owner_skipped", 1},
+                                  {"name_skipped", 1},
+                                  {"namespace_skipped", 1}}));
   remove(object(Kind::kDeployment, "skipped", "d1"));
   EXPECT_TRUE(sink_.forgets().empty());  // nothing was demanded, nothing to forget
 }

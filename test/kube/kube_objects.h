@@ -200,6 +200,11 @@ class RecordingSink : public DemandSink {
     synced_.push_back(kind);
   }
 
+  void onSkipped(std::string_view reason, size_t image_uses) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    skips_.emplace_back(std::string(reason), image_uses);
+  }
+
   std::vector<ImageDemand> demands() const {
     std::lock_guard<std::mutex> lock(mu_);
     return demands_;
@@ -211,6 +216,10 @@ class RecordingSink : public DemandSink {
   std::vector<workload::Kind> synced() const {
     std::lock_guard<std::mutex> lock(mu_);
     return synced_;
+  }
+  std::vector<std::pair<std::string, size_t>> skips() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return skips_;
   }
   // Demands attributed to "Kind/ns/name".
   std::vector<ImageDemand> demandsFor(const std::string& ref) const {
@@ -234,6 +243,7 @@ class RecordingSink : public DemandSink {
   std::vector<ImageDemand> demands_;
   std::vector<WorkloadRef> forgets_;
   std::vector<workload::Kind> synced_;
+  std::vector<std::pair<std::string, size_t>> skips_;
 };
 
 }  // namespace copycat::kube::testing

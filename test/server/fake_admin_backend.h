@@ -61,8 +61,8 @@ class FakeAdminBackend final : public AdminBackend {
     return out;
   }
 
-  std::vector<std::string> evict(const EvictSelector& selector) override {
-    std::lock_guard lock(mu_);
+  EvictResult evict(const EvictSelector& selector) override {
+    std::unique_lock lock(mu_);
     evictions_.push_back(selector);
     std::vector<std::string> removed;
     for (auto it = cache_.begin(); it != cache_.end();) {
@@ -77,7 +77,8 @@ class FakeAdminBackend final : public AdminBackend {
         ++it;
       }
     }
-    return removed;
+    lock.unlock();
+    return {.removed = std::move(removed), .entries = cacheEntries()};
   }
 
   CooldownResetResult resetCooldown(const std::optional<std::string>& target) override {
