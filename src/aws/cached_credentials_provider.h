@@ -13,12 +13,12 @@ namespace copycat::aws {
 // Returns the cached credentials until `refresh_before_expiry` before they expire (never, for
 // credentials without expiration), then asks the wrapped provider again.
 //
-// Thread-safe (base/refreshing_value.h). At most one refresh runs at a time, and no lock is held while it runs. While it
-// runs, other callers get the cached credentials if those have not expired yet, and otherwise
-// wait for the refresh and share its result (credentials or error). When a refresh fails while
-// the cached credentials are still valid, those are returned (and a warning is logged).
-// Credentials that arrive with less lifetime than the refresh window are refreshed again halfway
-// through what is left, so a short-lived source is not called on every resolve().
+// Thread-safe (base/refreshing_value.h). At most one refresh runs at a time, and no lock is held
+// while it runs. While it runs, other callers get the cached credentials if those have not expired
+// yet, and otherwise wait for the refresh and share its result (credentials or error). When a
+// refresh fails while the cached credentials are still valid, those are returned (and a warning is
+// logged). Credentials that arrive with less lifetime than the refresh window are refreshed again
+// halfway through what is left, so a short-lived source is not called on every resolve().
 //
 // Owns `inner`; does not own `clock`, which must outlive this object.
 class CachedCredentialsProvider final : public CredentialsProvider {

@@ -32,6 +32,8 @@ inline Status ok() { return {}; }
   } while (false)
 
 // ASSIGN_OR_RETURN(auto x, f()); declares x from the value of f() or returns its error.
+// `lhs` and `tmp` are declarators, which cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL(COPYCAT_CONCAT(_copycat_result_, __LINE__), lhs, expr)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)        \
@@ -40,3 +42,4 @@ inline Status ok() { return {}; }
     return ::tl::unexpected(std::move(tmp).error()); \
   }                                                  \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

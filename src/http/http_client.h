@@ -18,7 +18,7 @@ namespace copycat::http {
 
 // Bounds in-memory response bodies: manifests and API objects are small (OCI distribution-spec
 // recommends accepting manifests of at least 4 MiB).
-inline constexpr size_t kDefaultMaxBodyBytes = 4 * 1024 * 1024;
+inline constexpr size_t kDefaultMaxBodyBytes = size_t{4} * 1024 * 1024;
 
 // Produces the next piece of a streamed request body into `buf` (at most `max` bytes). Returns
 // the number of bytes written, 0 at the end of the body, or an error that aborts the request
