@@ -108,6 +108,10 @@ void MetricsSampler::sample() {
     metrics_.setCooldownEntries(stats.cooldown_entries);
     metrics_.setPushCacheEntries(stats.cache_entries);
   }
+  if (sources_.event_stats) {
+    auto stats = sources_.event_stats();
+    metrics_.observeEventTotals(stats.created + stats.patched, stats.dropped, stats.failed);
+  }
 }
 
 std::vector<prometheus::MetricFamily> SampledCollectable::Collect() const {

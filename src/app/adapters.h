@@ -72,6 +72,7 @@ class MetricsSampler {
     std::function<std::map<workload::Kind, kube::ReflectorStats>()> watch_stats{};  // per kind
     std::function<kube::ReflectorStats()> namespace_stats{};
     std::function<controller::ControllerStats()> controller_stats{};
+    std::function<kube::EventWriterStats()> event_stats{};
   };
   // Empty sources are skipped. Does not own `metrics`.
   MetricsSampler(controller::ControllerMetrics& metrics, Sources sources)

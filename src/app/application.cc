@@ -151,6 +151,10 @@ void buildWatcher(Application::Parts& p) {
   if (!kube::NamespaceSelection(c.include_namespaces, c.skip_namespaces).all()) {
     sources.namespace_stats = [watcher] { return watcher->namespaceStats(); };
   }
+  if (p.event_writer) {
+    auto* events = p.event_writer.get();
+    sources.event_stats = [events] { return events->stats(); };
+  }
   p.sampler = std::make_unique<MetricsSampler>(*p.metrics, std::move(sources));
 }
 

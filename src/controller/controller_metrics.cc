@@ -128,6 +128,9 @@ Result<std::unique_ptr<ControllerMetrics>> ControllerMetrics::create(prometheus:
         counters("k8s_copycat_watch_restarts_total", "Watch streams restarted, per kind.");
     m->relists_ = counters("k8s_copycat_relists_total",
                            "Full relists after a watch expired (410 Gone), per kind.");
+    m->events_ = counters("k8s_copycat_events_total",
+                          "Kubernetes Events by result: written (created or aggregated), dropped "
+                          "(queue full), failed (API errors).");
     m->queue_ = std::make_unique<QueueHooks>(r);
   } catch (const std::exception& e) {
     return fail(ErrorCode::kInternal, fmt::format("registering controller metrics: {}", e.what()));
@@ -219,6 +222,21 @@ void ControllerMetrics::observeWatchTotals(std::string_view kind, uint64_t watch
       .Increment(static_cast<double>(increase(last.watch_restarts, watch_restarts)));
   labelled(*relists_, "kind", kind).Increment(static_cast<double>(increase(last.relists, relists)));
   last = WatchTotals{.watch_restarts = watch_restarts, .relists = relists};
+}
+
+void ControllerMetrics::observeEventTotals(uint64_t written, uint64_t dropped, uint64_t failed) {
+  std::lock_guard lock(totals_mu_);
+  for (auto [result, total] : {std::pair<std::string_view, uint64_t>{"written", written},
+                               {"dropped", dropped},
+                               {"failed", failed}}) {
+    auto it = last_event_totals_.find(result);
+    if (it == last_event_totals_.end()) {
+      it = last_event_totals_.emplace(std::string(result), 0).first;
+    }
+    labelled(*events_, "result", result)
+        .Increment(static_cast<double>(increase(it->second, total)));
+    it->second = total;
+  }
 }
 
 }  // namespace copycat::controller

@@ -67,6 +67,9 @@ class ControllerMetrics {
   // The caller reads and reports a kind's totals in order (one sampler, serialised): a stale
   // sample reported after a newer one would read as a restart.
   void observeWatchTotals(std::string_view kind, uint64_t watch_restarts, uint64_t relists);
+  // The Event writer's cumulative totals (kube::EventWriterStats), turned into
+  // k8s_copycat_events_total{result=written|dropped|failed} the same way.
+  void observeEventTotals(uint64_t written, uint64_t dropped, uint64_t failed);
 
   // The work queue's hooks; valid as long as this object.
   [[nodiscard]] WorkQueueMetrics& queueMetrics();
@@ -95,6 +98,7 @@ class ControllerMetrics {
   prometheus::Gauge* leader_ = nullptr;
   prometheus::Family<prometheus::Counter>* watch_restarts_ = nullptr;
   prometheus::Family<prometheus::Counter>* relists_ = nullptr;
+  prometheus::Family<prometheus::Counter>* events_ = nullptr;
   std::unique_ptr<QueueHooks> queue_;
 
   struct WatchTotals {
@@ -102,7 +106,8 @@ class ControllerMetrics {
     uint64_t relists = 0;
   };
   std::mutex totals_mu_;  // serialises observeWatchTotals (concurrent scrapes)
-  std::map<std::string, WatchTotals, std::less<>> last_totals_;  // guarded by totals_mu_
+  std::map<std::string, WatchTotals, std::less<>> last_totals_;     // guarded by totals_mu_
+  std::map<std::string, uint64_t, std::less<>> last_event_totals_;  // guarded by totals_mu_
 };
 
 }  // namespace copycat::controller

@@ -233,6 +233,7 @@ TEST(MetricReferenceTest, DocumentsEveryRegisteredFamilyWithItsType) {
   m.copied(1, 1, 1, 1, std::chrono::milliseconds(1));
   m.verified("present");
   m.observeWatchTotals("Pod", 1, 1);
+  m.observeEventTotals(1, 1, 1);
   std::map<std::string, std::string> exposed;
   for (const auto& family : registry.Collect()) {
     exposed[family.name] = typeName(family.type);

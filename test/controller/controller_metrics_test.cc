@@ -60,6 +60,24 @@ TEST(ControllerMetricsTest, WatchTotalsAddTheirIncreasePerKind) {
   EXPECT_EQ(restarts("Deployment"), 2);
 }
 
+// Events written, dropped (queue full) and failed, from the writer's cumulative totals.
+TEST(ControllerMetricsTest, EventTotalsAddTheirIncreasePerResult) {
+  prometheus::Registry registry;
+  auto metrics = ControllerMetrics::create(registry);
+  ASSERT_TRUE(metrics);
+  auto& m = **metrics;
+  auto events = [&](const std::string& result) {
+    return metricValue(registry, "k8s_copycat_events_total", {{"result", result}});
+  };
+  m.observeEventTotals(0, 0, 0);
+  EXPECT_EQ(events("dropped"), 0);  // every series exists from the first scrape
+  m.observeEventTotals(20, 5, 1);
+  m.observeEventTotals(30, 5, 1);
+  EXPECT_EQ(events("written"), 30);
+  EXPECT_EQ(events("dropped"), 5);
+  EXPECT_EQ(events("failed"), 1);
+}
+
 TEST(ControllerMetricsTest, WatchTotalsSurviveASourceStartingAgainFromZero) {
   prometheus::Registry registry;
   auto metrics = ControllerMetrics::create(registry);
