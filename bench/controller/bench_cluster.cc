@@ -1,10 +1,7 @@
 #include "bench_cluster.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
 
 namespace copycat::bench {
 namespace {
@@ -115,20 +112,6 @@ Result<ClusterCensus> loadCluster(testing::FakeApiServer& api, const ClusterSpec
     census.image_uses += init_image.empty() ? 1 : 2;
   }
   return census;
-}
-
-void deepenListenBacklog(int port) {
-  for (int fd = 0; fd < 1024; ++fd) {
-    sockaddr_in addr{};
-    socklen_t len = sizeof(addr);
-    int listening = 0;
-    socklen_t opt_len = sizeof(listening);
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
-        addr.sin_family == AF_INET && ntohs(addr.sin_port) == port &&
-        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &opt_len) == 0 && listening) {
-      ::listen(fd, 1024);
-    }
-  }
 }
 
 }  // namespace copycat::bench

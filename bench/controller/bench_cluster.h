@@ -36,9 +36,4 @@ struct ClusterCensus {
                                          const std::string& image);
 [[nodiscard]] std::string namespaceName(int index);
 
-// cpp-httplib listens with a backlog of 5: copycat opening its list and watch connections at
-// once would lose SYNs and retry them after 1 s, measured as start-up time. Linux lets
-// listen() be called again to deepen the queue. (The same fix as bench/watch-scale.)
-void deepenListenBacklog(int port);
-
 }  // namespace copycat::bench

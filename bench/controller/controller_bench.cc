@@ -33,6 +33,7 @@
 #include "support/harness_process.h"
 #include "support/image_fixture.h"
 #include "support/image_fixture_client.h"
+#include "support/listen_backlog.h"
 #include "support/registry_harness.h"
 
 namespace copycat::bench {
@@ -201,7 +202,7 @@ Result<std::unique_ptr<testing::FakeApiServer>> startCluster(const Flags& f,
   options.threads = 64;  // every open watch and kept-alive connection holds one
   auto api = std::make_unique<testing::FakeApiServer>(options);
   RETURN_IF_ERROR(api->start());
-  deepenListenBacklog(api->port());
+  testing::deepenListenBacklog(api->port());
   api->setRequiredToken("bench-token");
   ASSIGN_OR_RETURN(r->cluster, loadCluster(*api, ClusterSpec{f.workloads, f.namespaces}, images));
   r->namespaces = f.namespaces;

@@ -15,12 +15,9 @@
 #include <string>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include "bench_objects.h"
 #include "support/fake_api_server.h"
+#include "support/listen_backlog.h"
 
 namespace {
 
@@ -55,23 +52,6 @@ bool load(copycat::testing::FakeApiServer& api, const ClusterShape& shape, size_
   return good;
 }
 
-// cpp-httplib (a shared library here) listens with a backlog of 5: a client opening ten
-// connections at once loses SYNs and retransmits them after 1 s, which would be measured as
-// copycat's sync time. Linux lets listen() be called again to deepen the queue.
-void deepenListenBacklog(int port) {
-  for (int fd = 0; fd < 1024; ++fd) {
-    sockaddr_in addr{};
-    socklen_t len = sizeof(addr);
-    int listening = 0;
-    socklen_t opt_len = sizeof(listening);
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
-        addr.sin_family == AF_INET && ntohs(addr.sin_port) == port &&
-        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &opt_len) == 0 && listening) {
-      ::listen(fd, 1024);
-    }
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,7 +71,7 @@ int main(int argc, char** argv) {
     std::cerr << "cannot start the fake API server\n";
     return 1;
   }
-  deepenListenBacklog(api.port());
+  copycat::testing::deepenListenBacklog(api.port());
   size_t pod_bytes = 0;
   if (!load(api, shape, &pod_bytes)) {
     std::cerr << "loading objects failed\n";
