@@ -17,6 +17,7 @@
 #include "support/image_fixture.h"
 #include "support/image_fixture_client.h"
 #include "support/registry_harness.h"
+#include "support/wait_until.h"
 
 namespace copycat::testing {
 namespace {
@@ -28,17 +29,8 @@ constexpr char kRegistryPassword[] = "ecr-registry-password-for-tests";
 constexpr char kLifecyclePolicy[] =
     R"({"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]})";
 
-template <class Pred>
-bool waitFor(Pred pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return pred();
-}
+// skopeo and HTTP checks are polled: every 100 ms is plenty.
+constexpr auto kPoll = std::chrono::milliseconds(100);
 
 std::string deployment(const std::string& name, const std::vector<std::string>& images) {
   nlohmann::json containers = nlohmann::json::array();
@@ -157,7 +149,8 @@ TEST_F(RunEcrTest, IrsaCredentialsFromStsSignTheEcrCalls) {
   pushTwoTags(*source_, &v1, &v2);
   ASSERT_TRUE(api_->upsert("deployments", deployment("web", {source_->host() + "/team/app:v1"})));
   startCopycat(webIdentity());
-  ASSERT_TRUE(waitFor([&] { return ecrHas("mirror/team/app:v1", v1.root.digest); }, seconds(60)))
+  ASSERT_TRUE(
+      waitUntil([&] { return ecrHas("mirror/team/app:v1", v1.root.digest); }, seconds(60), kPoll))
       << logs();
   EXPECT_EQ(aws_->count("sts:AssumeRoleWithWebIdentity"), 1) << logs();
   EXPECT_NE(aws_->lastEcrPrincipal().find("copycat"), std::string::npos)
@@ -174,7 +167,8 @@ TEST_F(RunEcrTest, PodIdentityCredentialsSignTheEcrCalls) {
   pushTwoTags(*source_, &v1, &v2);
   ASSERT_TRUE(api_->upsert("deployments", deployment("web", {source_->host() + "/team/app:v2"})));
   startCopycat(podIdentity());
-  ASSERT_TRUE(waitFor([&] { return ecrHas("mirror/team/app:v2", v2.root.digest); }, seconds(60)))
+  ASSERT_TRUE(
+      waitUntil([&] { return ecrHas("mirror/team/app:v2", v2.root.digest); }, seconds(60), kPoll))
       << logs();
   EXPECT_GE(aws_->count("container"), 1) << logs();
   EXPECT_EQ(aws_->rejectedCount(), 0) << aws_->lastRejection();
@@ -191,9 +185,11 @@ TEST_F(RunEcrTest, CreatesRepositoryWithLifecyclePolicyAndPushesWithSignedCalls)
                                                              source_->host() + "/team/app:v2"})));
   startCopycat(staticKeys());
 
-  ASSERT_TRUE(waitFor([&] { return ecrHas("mirror/team/app:v1", v1.root.digest); }, seconds(60)))
+  ASSERT_TRUE(
+      waitUntil([&] { return ecrHas("mirror/team/app:v1", v1.root.digest); }, seconds(60), kPoll))
       << logs();
-  ASSERT_TRUE(waitFor([&] { return ecrHas("mirror/team/app:v2", v2.root.digest); }, seconds(60)))
+  ASSERT_TRUE(
+      waitUntil([&] { return ecrHas("mirror/team/app:v2", v2.root.digest); }, seconds(60), kPoll))
       << logs();
 
   auto repo = aws_->repository("mirror/team/app");

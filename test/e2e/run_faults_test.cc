@@ -23,11 +23,11 @@ class RunFaultsTest : public RunFixture {
     auto cooling = [&] { return logRecords("target in failure cooldown").size(); };
     const size_t before = cooling();
     ASSERT_TRUE(api_->upsert("deployments", workloadJson("deployments", "shop", "second", image)));
-    ASSERT_TRUE(waitUntil([&] { return cooling() > before; }, seconds(20)));
+    ASSERT_TRUE(waitUntil([&] { return cooling() > before; }, seconds(20), kPoll));
     const size_t after_demand = cooling();
     auto forced = adminPost("/force-reconcile");
     ASSERT_EQ(forced.status, 202) << forced.body;
-    ASSERT_TRUE(waitUntil([&] { return cooling() > after_demand; }, seconds(20)));
+    ASSERT_TRUE(waitUntil([&] { return cooling() > after_demand; }, seconds(20), kPoll));
     EXPECT_EQ(metric("k8s_copycat_failure_cooldown_entries"), 1.0);
   }
 
@@ -62,7 +62,7 @@ TEST_F(RunFaultsTest, MissingSourceImageWaitsOutTheCooldownUntilReset) {
   startCopycat();
   ASSERT_TRUE(waitMetricAtLeast("k8s_copycat_images_failed_total", {}, 1)) << metricsText();
   ASSERT_TRUE(waitUntil([&] { return metric("k8s_copycat_failure_cooldown_entries") == 1.0; },
-                        seconds(10)));
+                        seconds(10), kPoll));
   const size_t tried = copycatRequests(*source_, ".*", "^/v2/team/missing/");
   EXPECT_GE(tried, 1u);
 
@@ -76,7 +76,7 @@ TEST_F(RunFaultsTest, MissingSourceImageWaitsOutTheCooldownUntilReset) {
   ASSERT_TRUE(waitForTarget("team/missing", "v1", pushed.root.digest));
   EXPECT_EQ(skopeoTargetDigest("team/missing", "v1"), pushed.root.digest);
   EXPECT_TRUE(waitUntil([&] { return metric("k8s_copycat_failure_cooldown_entries") == 0.0; },
-                        seconds(10)));
+                        seconds(10), kPoll));
   expectReset(0);
   stopCopycat();
 }
@@ -90,7 +90,7 @@ TEST_F(RunFaultsTest, StoppedSourceRegistryWaitsOutTheCooldownUntilReset) {
   startCopycat();
   ASSERT_TRUE(waitMetricAtLeast("k8s_copycat_images_failed_total", {}, 1)) << metricsText();
   ASSERT_TRUE(waitUntil([&] { return metric("k8s_copycat_failure_cooldown_entries") == 1.0; },
-                        seconds(10)));
+                        seconds(10), kPoll));
   // The failure is the source's: counted as a pull error of the source registry.
   auto failure = logRecords("mirror failed");
   ASSERT_FALSE(failure.empty());
@@ -143,7 +143,7 @@ TEST_F(RunFaultsTest, CacheInspectionEvictionAndForcedReverification) {
   EXPECT_EQ(body["entries"][0]["target"], targetRef("team/tool", "v1"));
   // Still demanded: re-checked at once, found up to date, cached again.
   ASSERT_TRUE(
-      waitUntil([&] { return adminGet("/admin/cache").json()["count"] == 2; }, seconds(20)));
+      waitUntil([&] { return adminGet("/admin/cache").json()["count"] == 2; }, seconds(20), kPoll));
   ASSERT_TRUE(waitIdle());
 
   auto forced = adminPost("/force-reconcile");

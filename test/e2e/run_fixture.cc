@@ -41,17 +41,6 @@ std::string kindOf(const std::string& resource) {
 
 }  // namespace
 
-bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return pred();
-}
-
 std::string workloadJson(const std::string& resource, const std::string& ns,
                          const std::string& name, const std::string& image,
                          const std::optional<OwnerRef>& owner) {
@@ -147,7 +136,7 @@ void RunFixture::startCopycat(const std::vector<std::string>& extra_args) {
   ASSERT_TRUE(child) << child.error().message;
   copycat_ = std::move(*child);
   ASSERT_TRUE(waitUntil([&] { return !logRecords("serving").empty() || !copycat_.running(); },
-                        seconds(30)));
+                        seconds(30), kPoll));
   auto serving = logRecords("serving");
   ASSERT_FALSE(serving.empty()) << "copycat exited with " << copycat_.exitCode();
   metrics_port_ = serving.front().value("metrics_port", 0);
@@ -164,7 +153,7 @@ bool RunFixture::waitReady(std::chrono::milliseconds timeout) {
         auto r = health.Get("/readyz");
         return r && r->status == 200;
       },
-      timeout);
+      timeout, kPoll);
 }
 
 bool RunFixture::waitIdle(std::chrono::milliseconds timeout) {
@@ -173,7 +162,7 @@ bool RunFixture::waitIdle(std::chrono::milliseconds timeout) {
         return metric("k8s_copycat_workqueue_depth").value_or(1) == 0 &&
                metric("k8s_copycat_workqueue_in_flight").value_or(1) == 0;
       },
-      timeout);
+      timeout, kPoll);
 }
 
 std::string RunFixture::logs() const {
@@ -242,7 +231,7 @@ std::optional<std::string> RunFixture::targetDigest(const std::string& repo,
 
 bool RunFixture::waitForTarget(const std::string& repo, const std::string& tag,
                                const std::string& digest, std::chrono::milliseconds timeout) {
-  return waitUntil([&] { return targetDigest(repo, tag) == digest; }, timeout);
+  return waitUntil([&] { return targetDigest(repo, tag) == digest; }, timeout, kPoll);
 }
 
 std::string RunFixture::skopeoTargetDigest(const std::string& repo, const std::string& tag) {
@@ -308,7 +297,7 @@ std::optional<double> RunFixture::metric(const std::string& name,
 bool RunFixture::waitMetricAtLeast(const std::string& name,
                                    const std::map<std::string, std::string>& labels, double value,
                                    std::chrono::milliseconds timeout) {
-  return waitUntil([&] { return metric(name, labels).value_or(-1) >= value; }, timeout);
+  return waitUntil([&] { return metric(name, labels).value_or(-1) >= value; }, timeout, kPoll);
 }
 
 nlohmann::json RunFixture::HttpAnswer::json() const {

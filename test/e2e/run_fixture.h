@@ -24,11 +24,12 @@
 #include "support/harness_process.h"
 #include "support/image_fixture.h"
 #include "support/registry_harness.h"
+#include "support/wait_until.h"
 
 namespace copycat::testing {
 
-// Polls `pred` every 50 ms until it holds or `timeout` passes; the last answer.
-bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+// How often the e2e checks poll: they scrape /metrics, read logs and ask the registries.
+inline constexpr std::chrono::milliseconds kPoll{50};
 
 // Kubernetes objects as JSON text. `kind` is the resource's plural ("deployments",
 // "statefulsets", "daemonsets", "jobs", "cronjobs", "pods"); a pod is stand-alone (no

@@ -81,7 +81,8 @@ TEST_F(RunPolicyTest, EveryWorkloadKindIsMirroredFollowedOnUpdateAndForgottenOnD
   auto after = applyWorkload("deployments", "shop", "after", "kinds/after");
   ASSERT_TRUE(waitForTarget("kinds/after", "v1", after.root.digest));
   ASSERT_TRUE(waitIdle());
-  EXPECT_TRUE(waitUntil([&] { return metric("k8s_copycat_images_known") == 1.0; }, seconds(10)))
+  EXPECT_TRUE(
+      waitUntil([&] { return metric("k8s_copycat_images_known") == 1.0; }, seconds(10), kPoll))
       << metricsText();
   EXPECT_EQ(adminGet("/admin/cache").json()["count"], 2 * kKinds.size() + 1);
   EXPECT_EQ(copycatRequests(*target_, "POST|PUT|PATCH", "^/v2/kinds/(?!after/)"), writes);

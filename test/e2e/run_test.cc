@@ -18,6 +18,7 @@
 #include "support/image_fixture.h"
 #include "support/image_fixture_client.h"
 #include "support/registry_harness.h"
+#include "support/wait_until.h"
 
 namespace copycat::testing {
 namespace {
@@ -25,17 +26,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-template <class Pred>
-bool waitFor(Pred pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return pred();
-}
+// skopeo and HTTP checks are polled: every 100 ms is plenty.
+constexpr auto kPoll = std::chrono::milliseconds(100);
 
 std::string deployment(const std::string& name, const std::string& image, int generation) {
   nlohmann::json d = {
@@ -127,15 +119,16 @@ TEST_F(RunCommandTest, MirrorsWorkloadImagesServesMetricsAndStopsCleanly) {
   ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v1", 1)));
   startCopycat();
 
-  ASSERT_TRUE(waitFor([&] { return targetHas("v1", v1.root.digest); }, seconds(60))) << logs();
+  ASSERT_TRUE(waitUntil([&] { return targetHas("v1", v1.root.digest); }, seconds(60), kPoll))
+      << logs();
 
   httplib::Client health("127.0.0.1", health_port_);
-  ASSERT_TRUE(waitFor(
+  ASSERT_TRUE(waitUntil(
       [&] {
         auto r = health.Get("/readyz");
         return r && r->status == 200;
       },
-      seconds(30)))
+      seconds(30), kPoll))
       << logs();
 
   httplib::Client metrics("127.0.0.1", metrics_port_);
@@ -149,7 +142,8 @@ TEST_F(RunCommandTest, MirrorsWorkloadImagesServesMetricsAndStopsCleanly) {
 
   // A rollout to a new tag is picked up from the watch.
   ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v2", 2)));
-  EXPECT_TRUE(waitFor([&] { return targetHas("v2", v2.root.digest); }, seconds(60))) << logs();
+  EXPECT_TRUE(waitUntil([&] { return targetHas("v2", v2.root.digest); }, seconds(60), kPoll))
+      << logs();
 
   copycat_.terminate(milliseconds(30'000));
   EXPECT_EQ(copycat_.exitCode(), 0) << logs();
@@ -163,16 +157,16 @@ TEST_F(RunCommandTest, DryRunPushesNothing) {
   std::ofstream(dir_ / "config.yaml", std::ios::app) << "dryRun: true\n";
   startCopycat();
   httplib::Client health("127.0.0.1", health_port_);
-  ASSERT_TRUE(waitFor(
+  ASSERT_TRUE(waitUntil(
       [&] {
         auto r = health.Get("/readyz");
         return r && r->status == 200;
       },
-      seconds(30)))
+      seconds(30), kPoll))
       << logs();
   // Give the worker time to process the demand, then check nothing was written.
-  ASSERT_TRUE(
-      waitFor([&] { return target_->countRequests("HEAD", "/v2/team/app/") > 0; }, seconds(30)))
+  ASSERT_TRUE(waitUntil([&] { return target_->countRequests("HEAD", "/v2/team/app/") > 0; },
+                        seconds(30), kPoll))
       << logs();
   EXPECT_EQ(target_->countRequests("PUT", ".*"), 0u) << logs();
   EXPECT_EQ(target_->countRequests("POST", ".*"), 0u) << logs();
@@ -238,19 +232,20 @@ TEST_F(RunCommandTest, OnlyTheLeaderMirrorsAndAStandbyTakesOver) {
     auto pos = r->body.find(key);
     return pos == std::string::npos ? -1 : std::atoi(r->body.c_str() + pos + key.size());
   };
-  ASSERT_TRUE(waitFor([&] { return targetHas("v1", v1.root.digest); }, seconds(60)));
+  ASSERT_TRUE(waitUntil([&] { return targetHas("v1", v1.root.digest); }, seconds(60), kPoll));
   ASSERT_TRUE(
-      waitFor([&] { return leaderGauge(metrics_ports[0]) + leaderGauge(metrics_ports[1]) == 1; },
-              seconds(20)));
+      waitUntil([&] { return leaderGauge(metrics_ports[0]) + leaderGauge(metrics_ports[1]) == 1; },
+                seconds(20), kPoll));
   size_t leader = leaderGauge(metrics_ports[0]) == 1 ? 0 : 1;
   size_t standby = 1 - leader;
   EXPECT_EQ(leaderGauge(metrics_ports[standby]), 0);
 
   ::kill(replicas[leader].pid(), SIGKILL);  // no release: the standby waits for expiry
   replicas[leader].terminate(milliseconds(100));
-  ASSERT_TRUE(waitFor([&] { return leaderGauge(metrics_ports[standby]) == 1; }, seconds(25)));
+  ASSERT_TRUE(
+      waitUntil([&] { return leaderGauge(metrics_ports[standby]) == 1; }, seconds(25), kPoll));
   ASSERT_TRUE(api_->upsert("deployments", deployment("web", source_->host() + "/team/app:v2", 2)));
-  EXPECT_TRUE(waitFor([&] { return targetHas("v2", v2.root.digest); }, seconds(60)));
+  EXPECT_TRUE(waitUntil([&] { return targetHas("v2", v2.root.digest); }, seconds(60), kPoll));
   replicas[standby].terminate(milliseconds(30'000));
   EXPECT_EQ(replicas[standby].exitCode(), 0);
 }

@@ -16,8 +16,11 @@
 
 #include "kube/discovery.h"
 #include "kube/reflector.h"
+#include "support/wait_until.h"
 
 namespace copycat::kube::testing {
+
+using copycat::testing::waitUntil;
 
 using nlohmann::json;
 
@@ -118,19 +121,6 @@ inline std::string nodeJson(const std::string& name, const std::string& os,
 inline void setMtime(const std::string& path, time_t seconds) {
   struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
   ::utimensat(AT_FDCWD, path.c_str(), times, 0);
-}
-
-// Polls `done` every few milliseconds until it holds or `timeout` passes.
-inline bool waitUntil(const std::function<bool()>& done,
-                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
 }
 
 // Records reflector events. Thread-safe.

@@ -10,28 +10,17 @@
 #include <httplib.h>
 
 #include "base/clock.h"
+#include "support/wait_until.h"
 
 namespace copycat::server::testing {
+
+using copycat::testing::waitUntil;
 
 inline std::unique_ptr<httplib::Client> clientFor(int port) {
   auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
   client->set_connection_timeout(std::chrono::seconds(5));
   client->set_read_timeout(std::chrono::seconds(10));
   return client;
-}
-
-// Polls `condition` every millisecond until it holds or `timeout` passes.
-inline bool waitUntil(const std::function<bool()>& condition,
-                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const Clock& clock = SystemClock::instance();
-  auto deadline = clock.now() + timeout;
-  while (!condition()) {
-    if (clock.now() > deadline) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
 }
 
 // Sends a request with an arbitrary method (TRACE, ...) and optional headers and body.
