@@ -1,5 +1,6 @@
 #include "base/crypto.h"
 
+#include <array>
 #include <cstdlib>
 
 #include <openssl/evp.h>
@@ -33,10 +34,10 @@ void Sha256::update(const void* data, size_t size) {
 }
 
 std::string Sha256::finishRaw() {
-  unsigned char out[EVP_MAX_MD_SIZE];
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
   unsigned int len = 0;
-  EVP_DigestFinal_ex(state_->ctx, out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  EVP_DigestFinal_ex(state_->ctx, out.data(), &len);
+  return {reinterpret_cast<const char*>(out.data()), len};
 }
 
 std::string Sha256::finishHex() { return strings::hexEncode(finishRaw()); }
@@ -50,11 +51,11 @@ std::string sha256Raw(std::string_view data) {
 std::string sha256Hex(std::string_view data) { return strings::hexEncode(sha256Raw(data)); }
 
 std::string hmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  return {reinterpret_cast<const char*>(out.data()), len};
 }
 
 }  // namespace copycat::crypto
