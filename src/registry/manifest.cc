@@ -23,14 +23,18 @@ std::string quoteForError(std::string_view s) {
   constexpr size_t kMaxQuoted = 80;
   std::string out = json(std::string(s.substr(0, kMaxQuoted)))
                         .dump(-1, ' ', false, json::error_handler_t::replace);
-  if (s.size() > kMaxQuoted) out += "...";
+  if (s.size() > kMaxQuoted) {
+    out += "...";
+  }
   return out;
 }
 
 // The member `key`, or nullptr when it is absent or null (Go decoders read null as absent).
 const json* member(const json& obj, std::string_view key) {
   auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return nullptr;
+  if (it == obj.end() || it->is_null()) {
+    return nullptr;
+  }
   return &*it;
 }
 
@@ -42,11 +46,14 @@ Result<std::string> readString(const json& obj, std::string_view key, std::strin
                                bool required) {
   const json* v = member(obj, key);
   if (v == nullptr) {
-    if (required) return fail(invalid(fmt::format("{}: required", joinPath(path, key))));
+    if (required) {
+      return fail(invalid(fmt::format("{}: required", joinPath(path, key))));
+    }
     return std::string();
   }
-  if (!v->is_string())
+  if (!v->is_string()) {
     return fail(invalid(fmt::format("{}: must be a string", joinPath(path, key))));
+  }
   return v->get_ref<const std::string&>();
 }
 
@@ -54,7 +61,9 @@ Result<std::vector<std::string>> readStrings(const json& obj, std::string_view k
                                              std::string_view path) {
   std::vector<std::string> out;
   const json* v = member(obj, key);
-  if (v == nullptr) return out;
+  if (v == nullptr) {
+    return out;
+  }
   if (!v->is_array()) {
     return fail(invalid(fmt::format("{}: must be an array of strings", joinPath(path, key))));
   }
@@ -70,7 +79,9 @@ Result<std::vector<std::string>> readStrings(const json& obj, std::string_view k
 Result<std::map<std::string, std::string>> readAnnotations(const json& obj, std::string_view path) {
   std::map<std::string, std::string> out;
   const json* v = member(obj, "annotations");
-  if (v == nullptr) return out;
+  if (v == nullptr) {
+    return out;
+  }
   if (!v->is_object()) {
     return fail(invalid(fmt::format("{}: must be an object", joinPath(path, "annotations"))));
   }
@@ -87,7 +98,9 @@ Result<std::map<std::string, std::string>> readAnnotations(const json& obj, std:
 Result<int64_t> readSize(const json& obj, std::string_view path) {
   const json* v = member(obj, "size");
   std::string where = joinPath(path, "size");
-  if (v == nullptr) return fail(invalid(fmt::format("{}: required", where)));
+  if (v == nullptr) {
+    return fail(invalid(fmt::format("{}: required", where)));
+  }
   if (v->is_number_unsigned()) {
     auto u = v->get<uint64_t>();
     if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
@@ -100,7 +113,9 @@ Result<int64_t> readSize(const json& obj, std::string_view path) {
 }
 
 Result<DescriptorPlatform> readPlatform(const json& v, std::string_view path) {
-  if (!v.is_object()) return fail(invalid(fmt::format("{}: must be an object", path)));
+  if (!v.is_object()) {
+    return fail(invalid(fmt::format("{}: must be an object", path)));
+  }
   DescriptorPlatform p;
   ASSIGN_OR_RETURN(p.platform.os, readString(v, "os", path, true));
   ASSIGN_OR_RETURN(p.platform.architecture, readString(v, "architecture", path, true));
@@ -112,10 +127,14 @@ Result<DescriptorPlatform> readPlatform(const json& v, std::string_view path) {
 }
 
 Result<Descriptor> readDescriptor(const json& v, std::string_view path) {
-  if (!v.is_object()) return fail(invalid(fmt::format("{}: must be an object", path)));
+  if (!v.is_object()) {
+    return fail(invalid(fmt::format("{}: must be an object", path)));
+  }
   Descriptor d;
   ASSIGN_OR_RETURN(d.media_type, readString(v, "mediaType", path, true));
-  if (d.media_type.empty()) return fail(invalid(fmt::format("{}.mediaType: empty", path)));
+  if (d.media_type.empty()) {
+    return fail(invalid(fmt::format("{}.mediaType: empty", path)));
+  }
   ASSIGN_OR_RETURN(d.digest, readString(v, "digest", path, true));
   if (auto digest = image::Digest::parse(d.digest); !digest) {
     return fail(invalid(
@@ -136,10 +155,14 @@ Result<std::vector<Descriptor>> readDescriptors(const json& obj, std::string_vie
   std::vector<Descriptor> out;
   const json* v = member(obj, key);
   if (v == nullptr) {
-    if (required) return fail(invalid(fmt::format("{}: required", key)));
+    if (required) {
+      return fail(invalid(fmt::format("{}: required", key)));
+    }
     return out;
   }
-  if (!v->is_array()) return fail(invalid(fmt::format("{}: must be an array", key)));
+  if (!v->is_array()) {
+    return fail(invalid(fmt::format("{}: must be an array", key)));
+  }
   out.reserve(v->size());
   for (size_t i = 0; i < v->size(); ++i) {
     ASSIGN_OR_RETURN(Descriptor d, readDescriptor((*v)[i], fmt::format("{}[{}]", key, i)));
@@ -150,7 +173,9 @@ Result<std::vector<Descriptor>> readDescriptors(const json& obj, std::string_vie
 
 Result<std::optional<Descriptor>> readSubject(const json& obj) {
   const json* v = member(obj, "subject");
-  if (v == nullptr) return std::optional<Descriptor>();
+  if (v == nullptr) {
+    return std::optional<Descriptor>();
+  }
   ASSIGN_OR_RETURN(Descriptor d, readDescriptor(*v, "subject"));
   return std::optional<Descriptor>(std::move(d));
 }
@@ -159,7 +184,9 @@ Result<ImageManifest> readImageManifest(const json& doc, std::string media_type)
   ImageManifest m;
   m.media_type = std::move(media_type);
   const json* config = member(doc, "config");
-  if (config == nullptr) return fail(invalid("config: required"));
+  if (config == nullptr) {
+    return fail(invalid("config: required"));
+  }
   ASSIGN_OR_RETURN(m.config, readDescriptor(*config, "config"));
   ASSIGN_OR_RETURN(m.layers, readDescriptors(doc, "layers", false));
   ASSIGN_OR_RETURN(m.subject, readSubject(doc));
@@ -182,10 +209,18 @@ Result<ImageIndex> readImageIndex(const json& doc, std::string media_type) {
 std::optional<ManifestKind> kindOf(std::string_view media_type) {
   using namespace image::media_types;
   std::string bare = strings::toLower(strings::trim(media_type.substr(0, media_type.find(';'))));
-  if (bare == kDockerManifestSchema2) return ManifestKind::kDockerManifest;
-  if (bare == kDockerManifestList) return ManifestKind::kDockerManifestList;
-  if (bare == kOciManifest) return ManifestKind::kOciManifest;
-  if (bare == kOciIndex) return ManifestKind::kOciIndex;
+  if (bare == kDockerManifestSchema2) {
+    return ManifestKind::kDockerManifest;
+  }
+  if (bare == kDockerManifestList) {
+    return ManifestKind::kDockerManifestList;
+  }
+  if (bare == kOciManifest) {
+    return ManifestKind::kOciManifest;
+  }
+  if (bare == kOciIndex) {
+    return ManifestKind::kOciIndex;
+  }
   return std::nullopt;
 }
 
@@ -233,7 +268,9 @@ Status checkSchemaVersion(const json& doc, std::string_view body_type, std::stri
         "get a schema 2 or OCI manifest)",
         what)));
   }
-  if (v == nullptr) return fail(invalid("schemaVersion: required"));
+  if (v == nullptr) {
+    return fail(invalid("schemaVersion: required"));
+  }
   if (!v->is_number_integer() || v->get<int64_t>() != 2) {
     return fail(invalid(fmt::format("schemaVersion: unsupported value {} (want 2)",
                                     v->dump(-1, ' ', false, json::error_handler_t::replace))));
@@ -252,8 +289,12 @@ Result<json> parseJsonObject(std::string_view bytes) {
   } catch (const std::exception& e) {
     return fail(invalid(fmt::format("manifest is not valid JSON: {}", e.what())));
   }
-  if (doc.is_discarded()) return fail(invalid("manifest is not valid JSON"));
-  if (!doc.is_object()) return fail(invalid("manifest is not a JSON object"));
+  if (doc.is_discarded()) {
+    return fail(invalid("manifest is not valid JSON"));
+  }
+  if (!doc.is_object()) {
+    return fail(invalid("manifest is not a JSON object"));
+  }
   return doc;
 }
 
@@ -322,12 +363,20 @@ bool isAttestationManifest(const Descriptor& descriptor) {
 
 bool isRunnable(const Descriptor& descriptor) {
   std::optional<ManifestKind> kind = kindOf(descriptor.media_type);
-  if (kind != ManifestKind::kDockerManifest && kind != ManifestKind::kOciManifest) return false;
-  if (!descriptor.artifact_type.empty()) return false;
-  if (descriptor.annotations.count(std::string(kDockerReferenceType)) != 0) return false;
+  if (kind != ManifestKind::kDockerManifest && kind != ManifestKind::kOciManifest) {
+    return false;
+  }
+  if (!descriptor.artifact_type.empty()) {
+    return false;
+  }
+  if (descriptor.annotations.count(std::string(kDockerReferenceType)) != 0) {
+    return false;
+  }
   if (descriptor.platform) {
     const image::Platform& p = descriptor.platform->platform;
-    if (p.os == "unknown" || p.architecture == "unknown") return false;
+    if (p.os == "unknown" || p.architecture == "unknown") {
+      return false;
+    }
   }
   return true;
 }

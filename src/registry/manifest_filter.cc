@@ -26,11 +26,15 @@ class ChildSpanScanner {
 
  private:
   void skipBlanks() {
-    while (p_ < s_.size() && isJsonBlank(s_[p_])) ++p_;
+    while (p_ < s_.size() && isJsonBlank(s_[p_])) {
+      ++p_;
+    }
   }
   void skipString() {
     for (++p_; p_ < s_.size() && s_[p_] != '"'; ++p_) {
-      if (s_[p_] == '\\') ++p_;
+      if (s_[p_] == '\\') {
+        ++p_;
+      }
     }
     ++p_;
   }
@@ -47,15 +51,21 @@ void ChildSpanScanner::skipValue() {
     char c = s_[p_];
     if (c == '"') {
       skipString();
-      if (depth == 0) return;
+      if (depth == 0) {
+        return;
+      }
     } else if (c == '{' || c == '[') {
       ++depth;
       ++p_;
     } else if (c == '}' || c == ']') {
-      if (depth == 0) return;  // the end of the enclosing container
+      if (depth == 0) {
+        return;  // the end of the enclosing container
+      }
       --depth;
       ++p_;
-      if (depth == 0) return;
+      if (depth == 0) {
+        return;
+      }
     } else if (depth == 0 && (c == ',' || isJsonBlank(c))) {
       return;
     } else {
@@ -65,21 +75,31 @@ void ChildSpanScanner::skipValue() {
 }
 
 std::string decodeKey(std::string_view raw) {
-  if (raw.size() < 2) return {};
-  if (raw.find('\\') == std::string_view::npos) return std::string(raw.substr(1, raw.size() - 2));
+  if (raw.size() < 2) {
+    return {};
+  }
+  if (raw.find('\\') == std::string_view::npos) {
+    return std::string(raw.substr(1, raw.size() - 2));
+  }
   json key = json::parse(raw.begin(), raw.end(), nullptr, false);
   return key.is_string() ? key.get<std::string>() : std::string();
 }
 
 Result<std::vector<std::string_view>> ChildSpanScanner::scan() {
-  if (s_.substr(0, 3) == "\xEF\xBB\xBF") p_ = 3;  // nlohmann skips a UTF-8 BOM too
+  if (s_.substr(0, 3) == "\xEF\xBB\xBF") {
+    p_ = 3;  // nlohmann skips a UTF-8 BOM too
+  }
   skipBlanks();
-  if (p_ >= s_.size() || s_[p_] != '{') return fail(ErrorCode::kInternal, "index scan: no object");
+  if (p_ >= s_.size() || s_[p_] != '{') {
+    return fail(ErrorCode::kInternal, "index scan: no object");
+  }
   ++p_;
   std::string_view manifests;
   while (true) {
     skipBlanks();
-    if (p_ >= s_.size() || s_[p_] != '"') break;
+    if (p_ >= s_.size() || s_[p_] != '"') {
+      break;
+    }
     size_t key_start = p_;
     skipString();
     std::string key = decodeKey(s_.substr(key_start, p_ - key_start));
@@ -89,9 +109,13 @@ Result<std::vector<std::string_view>> ChildSpanScanner::scan() {
     size_t value_start = p_;
     skipValue();
     // On duplicate keys nlohmann keeps the last value; so does this scan.
-    if (key == "manifests") manifests = s_.substr(value_start, p_ - value_start);
+    if (key == "manifests") {
+      manifests = s_.substr(value_start, p_ - value_start);
+    }
     skipBlanks();
-    if (p_ < s_.size() && s_[p_] == ',') ++p_;
+    if (p_ < s_.size() && s_[p_] == ',') {
+      ++p_;
+    }
   }
   if (manifests.empty() || manifests.front() != '[') {
     return fail(ErrorCode::kInternal, "index scan: manifests is not an array");
@@ -105,28 +129,40 @@ std::vector<std::string_view> ChildSpanScanner::elements(std::string_view array)
   inner.p_ = 1;
   while (true) {
     inner.skipBlanks();
-    if (inner.p_ >= array.size() || array[inner.p_] == ']') break;
+    if (inner.p_ >= array.size() || array[inner.p_] == ']') {
+      break;
+    }
     size_t start = inner.p_;
     inner.skipValue();
     out.push_back(array.substr(start, inner.p_ - start));
     inner.skipBlanks();
-    if (inner.p_ < array.size() && array[inner.p_] == ',') ++inner.p_;
+    if (inner.p_ < array.size() && array[inner.p_] == ',') {
+      ++inner.p_;
+    }
   }
   return out;
 }
 
 bool matchesAny(const Descriptor& d, const std::vector<image::Platform>& platforms) {
-  if (platforms.empty()) return true;
-  if (!d.platform) return false;
+  if (platforms.empty()) {
+    return true;
+  }
+  if (!d.platform) {
+    return false;
+  }
   for (const image::Platform& wanted : platforms) {
-    if (image::platformMatches(wanted, d.platform->platform)) return true;
+    if (image::platformMatches(wanted, d.platform->platform)) {
+      return true;
+    }
   }
   return false;
 }
 
 std::string platformList(const std::vector<image::Platform>& platforms) {
   std::vector<std::string> names;
-  for (const image::Platform& p : platforms) names.push_back(p.str());
+  for (const image::Platform& p : platforms) {
+    names.push_back(p.str());
+  }
   return names.empty() ? "any platform" : strings::join(names, ", ");
 }
 
@@ -143,7 +179,9 @@ std::string serializeIndex(const json& doc, const std::vector<std::string_view>&
   }
   out += ",\"manifests\":[";
   for (size_t i = 0; i < children.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0) {
+      out += ',';
+    }
     out += children[i];
   }
   out += ']';
@@ -171,7 +209,9 @@ Result<FilteredIndex> filterIndex(std::string_view index_bytes,
   } catch (const std::exception&) {
     doc = json();
   }
-  if (!doc.is_object()) return fail(ErrorCode::kInternal, "index scan: reparse failed");
+  if (!doc.is_object()) {
+    return fail(ErrorCode::kInternal, "index scan: reparse failed");
+  }
   const std::vector<Descriptor>& children = parsed.index().manifests;
   ASSIGN_OR_RETURN(std::vector<std::string_view> spans, ChildSpanScanner(index_bytes).scan());
   if (spans.size() != children.size()) {

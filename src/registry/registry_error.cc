@@ -22,14 +22,20 @@ std::string sanitize(std::string_view text) {
   for (char c : text.substr(0, kMaxQuotedChars)) {
     out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
   }
-  if (text.size() > kMaxQuotedChars) out += "...";
+  if (text.size() > kMaxQuotedChars) {
+    out += "...";
+  }
   return std::string(strings::trim(out));
 }
 
 std::string entryText(const RemoteError& e) {
   std::string text = sanitize(!e.message.empty() ? e.message : e.detail);
-  if (e.code.empty()) return text;
-  if (text.empty()) return e.code;
+  if (e.code.empty()) {
+    return text;
+  }
+  if (text.empty()) {
+    return e.code;
+  }
   return fmt::format("{} ({})", text, e.code);
 }
 
@@ -46,15 +52,23 @@ std::string describeBody(std::string_view body, const std::vector<RemoteError>& 
     return out;
   }
   std::string_view trimmed = strings::trim(body);
-  if (trimmed.empty()) return {};
-  if (trimmed.front() == '<') return "non-JSON (HTML) body";
+  if (trimmed.empty()) {
+    return {};
+  }
+  if (trimmed.front() == '<') {
+    return "non-JSON (HTML) body";
+  }
   return sanitize(trimmed);
 }
 
 bool isDigits(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty()) {
+    return false;
+  }
   for (char c : s) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') {
+      return false;
+    }
   }
   return true;
 }
@@ -65,23 +79,31 @@ class DateCursor {
   explicit DateCursor(std::string_view s) : s_(s) {}
 
   bool literal(std::string_view lit) {
-    if (s_.substr(p_, lit.size()) != lit) return false;
+    if (s_.substr(p_, lit.size()) != lit) {
+      return false;
+    }
     p_ += lit.size();
     return true;
   }
   std::string word() {
     size_t start = p_;
-    while (p_ < s_.size() && ((s_[p_] >= 'a' && s_[p_] <= 'z') || (s_[p_] >= 'A' && s_[p_] <= 'Z')))
+    while (p_ < s_.size() &&
+           ((s_[p_] >= 'a' && s_[p_] <= 'z') || (s_[p_] >= 'A' && s_[p_] <= 'Z'))) {
       ++p_;
+    }
     return strings::toLower(s_.substr(start, p_ - start));
   }
   // Exactly `digits` decimal digits.
   std::optional<int> number(size_t digits) {
-    if (p_ + digits > s_.size()) return std::nullopt;
+    if (p_ + digits > s_.size()) {
+      return std::nullopt;
+    }
     int value = 0;
     for (size_t i = 0; i < digits; ++i) {
       char c = s_[p_ + i];
-      if (c < '0' || c > '9') return std::nullopt;
+      if (c < '0' || c > '9') {
+        return std::nullopt;
+      }
       value = value * 10 + (c - '0');
     }
     p_ += digits;
@@ -102,7 +124,9 @@ int monthNumber(const std::string& name) {
   static constexpr std::array<std::string_view, 12> kMonths{
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
   for (size_t i = 0; i < kMonths.size(); ++i) {
-    if (kMonths[i] == name) return static_cast<int>(i) + 1;
+    if (kMonths[i] == name) {
+      return static_cast<int>(i) + 1;
+    }
   }
   return 0;
 }
@@ -111,7 +135,9 @@ bool isDayName(const std::string& name, bool long_form) {
   static constexpr std::array<std::string_view, 7> kDays{
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   for (std::string_view day : kDays) {
-    if (long_form ? name == day : name == day.substr(0, 3)) return true;
+    if (long_form ? name == day : name == day.substr(0, 3)) {
+      return true;
+    }
   }
   return false;
 }
@@ -119,11 +145,17 @@ bool isDayName(const std::string& name, bool long_form) {
 // time-of-day = hour ":" minute ":" second
 bool readTime(DateCursor& c, DateParts& d) {
   auto h = c.number(2);
-  if (!h || !c.literal(":")) return false;
+  if (!h || !c.literal(":")) {
+    return false;
+  }
   auto m = c.number(2);
-  if (!m || !c.literal(":")) return false;
+  if (!m || !c.literal(":")) {
+    return false;
+  }
   auto s = c.number(2);
-  if (!s) return false;
+  if (!s) {
+    return false;
+  }
   d.hour = *h, d.minute = *m, d.second = *s;
   return true;
 }
@@ -134,14 +166,22 @@ bool parseCommaForms(std::string_view text, DateParts& d, bool& two_digit_year) 
   DateCursor c(text);
   std::string day_name = c.word();
   bool long_form = day_name.size() > 3;
-  if (!isDayName(day_name, long_form) || !c.literal(", ")) return false;
+  if (!isDayName(day_name, long_form) || !c.literal(", ")) {
+    return false;
+  }
   auto day = c.number(2);
   char sep = long_form ? '-' : ' ';
-  if (!day || !c.literal(std::string_view(&sep, 1))) return false;
+  if (!day || !c.literal(std::string_view(&sep, 1))) {
+    return false;
+  }
   d.month = monthNumber(c.word());
-  if (d.month == 0 || !c.literal(std::string_view(&sep, 1))) return false;
+  if (d.month == 0 || !c.literal(std::string_view(&sep, 1))) {
+    return false;
+  }
   auto year = c.number(long_form ? 2 : 4);
-  if (!year || !c.literal(" ") || !readTime(c, d) || !c.literal(" GMT") || !c.done()) return false;
+  if (!year || !c.literal(" ") || !readTime(c, d) || !c.literal(" GMT") || !c.done()) {
+    return false;
+  }
   d.day = *day, d.year = *year;
   two_digit_year = long_form;
   return true;
@@ -150,13 +190,21 @@ bool parseCommaForms(std::string_view text, DateParts& d, bool& two_digit_year) 
 // asctime-date "Sun Nov  6 08:49:37 1994".
 bool parseAsctime(std::string_view text, DateParts& d) {
   DateCursor c(text);
-  if (!isDayName(c.word(), false) || !c.literal(" ")) return false;
+  if (!isDayName(c.word(), false) || !c.literal(" ")) {
+    return false;
+  }
   d.month = monthNumber(c.word());
-  if (d.month == 0 || !c.literal(" ")) return false;
+  if (d.month == 0 || !c.literal(" ")) {
+    return false;
+  }
   std::optional<int> day = c.literal(" ") ? c.number(1) : c.number(2);
-  if (!day || !c.literal(" ") || !readTime(c, d) || !c.literal(" ")) return false;
+  if (!day || !c.literal(" ") || !readTime(c, d) || !c.literal(" ")) {
+    return false;
+  }
   auto year = c.number(4);
-  if (!year || !c.done()) return false;
+  if (!year || !c.done()) {
+    return false;
+  }
   d.day = *day, d.year = *year;
   return true;
 }
@@ -166,16 +214,22 @@ std::optional<double> parseHttpDateDelay(std::string_view text,
   using namespace std::chrono;
   DateParts d;
   bool two_digit_year = false;
-  if (!parseCommaForms(text, d, two_digit_year) && !parseAsctime(text, d)) return std::nullopt;
+  if (!parseCommaForms(text, d, two_digit_year) && !parseAsctime(text, d)) {
+    return std::nullopt;
+  }
   if (two_digit_year) {
     // RFC 9110 §5.6.7: a two-digit year more than 50 years ahead belongs to the last century.
     int now_year = static_cast<int>(year_month_day(floor<days>(now)).year());
     d.year += now_year - now_year % 100;
-    if (d.year > now_year + 50) d.year -= 100;
+    if (d.year > now_year + 50) {
+      d.year -= 100;
+    }
   }
   year_month_day date{year(d.year), month(static_cast<unsigned>(d.month)),
                       day(static_cast<unsigned>(d.day))};
-  if (!date.ok() || d.hour > 23 || d.minute > 59 || d.second > 60) return std::nullopt;
+  if (!date.ok() || d.hour > 23 || d.minute > 59 || d.second > 60) {
+    return std::nullopt;
+  }
   // Seconds, not the clock's nanoseconds: years far from 1970 would overflow those.
   sys_seconds when = sys_days(date) + hours(d.hour) + minutes(d.minute) + seconds(d.second);
   double delay = static_cast<double>(when.time_since_epoch().count()) -
@@ -187,18 +241,26 @@ std::optional<double> parseHttpDateDelay(std::string_view text,
 
 std::vector<RemoteError> parseErrorBody(std::string_view body) {
   std::vector<RemoteError> out;
-  if (body.size() > kMaxErrorBodyBytes) return out;
+  if (body.size() > kMaxErrorBodyBytes) {
+    return out;
+  }
   json doc;
   try {
     doc = json::parse(body.begin(), body.end(), nullptr, false);
   } catch (const std::exception&) {
     return out;
   }
-  if (!doc.is_object()) return out;
+  if (!doc.is_object()) {
+    return out;
+  }
   auto errors = doc.find("errors");
-  if (errors == doc.end() || !errors->is_array()) return out;
+  if (errors == doc.end() || !errors->is_array()) {
+    return out;
+  }
   for (const json& entry : *errors) {
-    if (!entry.is_object()) continue;
+    if (!entry.is_object()) {
+      continue;
+    }
     RemoteError e;
     if (auto it = entry.find("code"); it != entry.end() && it->is_string()) {
       e.code = it->get<std::string>();
@@ -242,7 +304,9 @@ std::optional<ErrorCode> errorCodeForRemote(std::string_view remote_code) {
       {"PAGINATION_NUMBER_INVALID", ErrorCode::kInvalidArgument},
   }};
   for (const Entry& e : kTable) {
-    if (e.code == remote_code) return e.mapped;
+    if (e.code == remote_code) {
+      return e.mapped;
+    }
   }
   return std::nullopt;
 }
@@ -264,8 +328,12 @@ ErrorCode errorCodeForStatus(int http_status) {
     default:
       break;
   }
-  if (http_status >= 500 && http_status <= 599) return ErrorCode::kUnavailable;
-  if (http_status >= 400 && http_status <= 499) return ErrorCode::kInvalidArgument;
+  if (http_status >= 500 && http_status <= 599) {
+    return ErrorCode::kUnavailable;
+  }
+  if (http_status >= 400 && http_status <= 499) {
+    return ErrorCode::kInvalidArgument;
+  }
   return ErrorCode::kProtocol;
 }
 
@@ -277,7 +345,9 @@ Error registryError(const ErrorResponse& response, std::chrono::system_clock::ti
   bool status_decides = status == 401 || status == 403 || status == 404 || status == 408 ||
                         status == 429 || (status >= 500 && status <= 599);
   bool too_many = false;
-  for (const RemoteError& e : errors) too_many = too_many || e.code == "TOOMANYREQUESTS";
+  for (const RemoteError& e : errors) {
+    too_many = too_many || e.code == "TOOMANYREQUESTS";
+  }
   if (too_many) {
     code = ErrorCode::kRateLimited;
   } else if (!status_decides) {
@@ -307,7 +377,9 @@ std::optional<double> parseRetryAfter(std::string_view header,
   if (isDigits(value)) {
     constexpr double kMaxSeconds = 1e9;  // saturate absurd values instead of overflowing
     double seconds = 0;
-    for (char c : value) seconds = std::min(kMaxSeconds, seconds * 10 + (c - '0'));
+    for (char c : value) {
+      seconds = std::min(kMaxSeconds, seconds * 10 + (c - '0'));
+    }
     return seconds;
   }
   return parseHttpDateDelay(value, now);

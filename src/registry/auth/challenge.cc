@@ -50,15 +50,21 @@ class LineParser {
   bool atEnd() const { return pos_ >= s_.size(); }
   char peek() const { return s_[pos_]; }
   void skipBlanks() {
-    while (!atEnd() && isBlank(peek())) ++pos_;
+    while (!atEnd() && isBlank(peek())) {
+      ++pos_;
+    }
   }
   // Skips OWS and empty list elements (RFC 9110 §5.6.1.2: recipients accept them).
   void skipSeparators() {
-    while (!atEnd() && (isBlank(peek()) || peek() == ',')) ++pos_;
+    while (!atEnd() && (isBlank(peek()) || peek() == ',')) {
+      ++pos_;
+    }
   }
   std::string_view readToken() {
     size_t start = pos_;
-    while (!atEnd() && isTchar(peek())) ++pos_;
+    while (!atEnd() && isTchar(peek())) {
+      ++pos_;
+    }
     return s_.substr(start, pos_ - start);
   }
   bool paramAhead() const;
@@ -67,7 +73,9 @@ class LineParser {
   bool readParam(Challenge& c);
   bool readQuoted(std::string& value);
   bool fail(std::string problem) {
-    if (problem_.empty()) problem_ = std::move(problem);
+    if (problem_.empty()) {
+      problem_ = std::move(problem);
+    }
     return false;
   }
 
@@ -78,7 +86,9 @@ class LineParser {
 
 std::string LineParser::parse(std::vector<Challenge>& out) {
   skipSeparators();
-  if (atEnd()) return "no challenge";
+  if (atEnd()) {
+    return "no challenge";
+  }
   while (!atEnd()) {
     size_t start = pos_;
     std::string_view scheme = readToken();
@@ -101,10 +111,14 @@ std::string LineParser::parse(std::vector<Challenge>& out) {
       complete = readToken68(c) || readParams(c);
     } else {
       skipSeparators();
-      if (paramAhead()) complete = readParams(c);
+      if (paramAhead()) {
+        complete = readParams(c);
+      }
     }
     out.push_back(std::move(c));
-    if (!complete) break;
+    if (!complete) {
+      break;
+    }
     skipSeparators();
   }
   return problem_;
@@ -113,21 +127,37 @@ std::string LineParser::parse(std::vector<Challenge>& out) {
 // After a list separator: does an auth-param (token BWS "=") follow, rather than a scheme?
 bool LineParser::paramAhead() const {
   size_t p = pos_;
-  while (p < s_.size() && isTchar(s_[p])) ++p;
-  if (p == pos_) return false;
-  while (p < s_.size() && isBlank(s_[p])) ++p;
+  while (p < s_.size() && isTchar(s_[p])) {
+    ++p;
+  }
+  if (p == pos_) {
+    return false;
+  }
+  while (p < s_.size() && isBlank(s_[p])) {
+    ++p;
+  }
   return p < s_.size() && s_[p] == '=';
 }
 
 // token68 is only a token68 when nothing but OWS follows before ',' or the end.
 bool LineParser::readToken68(Challenge& c) {
   size_t p = pos_;
-  while (p < s_.size() && isToken68Char(s_[p])) ++p;
-  if (p == pos_) return false;
-  while (p < s_.size() && s_[p] == '=') ++p;
+  while (p < s_.size() && isToken68Char(s_[p])) {
+    ++p;
+  }
+  if (p == pos_) {
+    return false;
+  }
+  while (p < s_.size() && s_[p] == '=') {
+    ++p;
+  }
   size_t end = p;
-  while (p < s_.size() && isBlank(s_[p])) ++p;
-  if (p < s_.size() && s_[p] != ',') return false;
+  while (p < s_.size() && isBlank(s_[p])) {
+    ++p;
+  }
+  if (p < s_.size() && s_[p] != ',') {
+    return false;
+  }
   c.token68 = std::string(s_.substr(pos_, end - pos_));
   pos_ = p;
   return true;
@@ -136,15 +166,21 @@ bool LineParser::readToken68(Challenge& c) {
 // #auth-param; returns false when the line must stop.
 bool LineParser::readParams(Challenge& c) {
   while (true) {
-    if (!readParam(c)) return false;
+    if (!readParam(c)) {
+      return false;
+    }
     skipBlanks();
-    if (atEnd()) return true;
+    if (atEnd()) {
+      return true;
+    }
     if (peek() != ',') {
       return fail(
           fmt::format("expected ',' at offset {} (found '{}')", pos_, describeChar(peek())));
     }
     skipSeparators();
-    if (atEnd() || !paramAhead()) return true;  // the next element is a new challenge
+    if (atEnd() || !paramAhead()) {
+      return true;  // the next element is a new challenge
+    }
   }
 }
 
@@ -159,7 +195,9 @@ bool LineParser::readParam(Challenge& c) {
   skipBlanks();
   std::string value;
   if (!atEnd() && peek() == '"') {
-    if (!readQuoted(value)) return false;
+    if (!readQuoted(value)) {
+      return false;
+    }
   } else {
     value = std::string(readToken());
     bool ends = atEnd() || isBlank(peek()) || peek() == ',';
@@ -193,7 +231,9 @@ bool LineParser::readQuoted(std::string& value) {
       return true;
     }
     if (ch == '\\') {
-      if (pos_ + 1 >= s_.size()) break;
+      if (pos_ + 1 >= s_.size()) {
+        break;
+      }
       ch = s_[pos_ + 1];
       pos_ += 2;
     } else {
@@ -243,14 +283,22 @@ ChallengeParse parseChallenges(const std::vector<std::string>& header_values) {
 std::optional<BearerChallenge> bearerChallenge(const std::vector<Challenge>& challenges) {
   for (const Challenge& c : challenges) {
     const std::string* realm = c.param("realm");
-    if (c.scheme != "bearer" || realm == nullptr || realm->empty()) continue;
+    if (c.scheme != "bearer" || realm == nullptr || realm->empty()) {
+      continue;
+    }
     BearerChallenge out;
     out.realm = *realm;
-    if (const std::string* service = c.param("service")) out.service = *service;
-    if (const std::string* error = c.param("error")) out.error = *error;
+    if (const std::string* service = c.param("service")) {
+      out.service = *service;
+    }
+    if (const std::string* error = c.param("error")) {
+      out.error = *error;
+    }
     if (const std::string* scope = c.param("scope")) {
       for (const std::string& s : strings::split(*scope, ' ')) {
-        if (!s.empty()) out.scopes.push_back(s);
+        if (!s.empty()) {
+          out.scopes.push_back(s);
+        }
       }
     }
     return out;
@@ -261,10 +309,14 @@ std::optional<BearerChallenge> bearerChallenge(const std::vector<Challenge>& cha
 const Challenge* preferredChallenge(const std::vector<Challenge>& challenges) {
   for (const Challenge& c : challenges) {
     const std::string* realm = c.param("realm");
-    if (c.scheme == "bearer" && realm != nullptr && !realm->empty()) return &c;
+    if (c.scheme == "bearer" && realm != nullptr && !realm->empty()) {
+      return &c;
+    }
   }
   for (const Challenge& c : challenges) {
-    if (c.scheme == "basic") return &c;
+    if (c.scheme == "basic") {
+      return &c;
+    }
   }
   return nullptr;
 }

@@ -45,9 +45,13 @@ HostPort splitHostPort(std::string_view canonical) {
 // registryCredentials matching: 0 = no match, higher = more specific.
 int flexibleScore(std::string_view pattern, const HostPort& target) {
   HostPort p = splitHostPort(pattern);
-  if (!p.port.empty() && p.port != target.port) return 0;
+  if (!p.port.empty() && p.port != target.port) {
+    return 0;
+  }
   int port_bonus = p.port.empty() ? 0 : 1;
-  if (p.host == target.host) return kExactMatchScore + port_bonus;
+  if (p.host == target.host) {
+    return kExactMatchScore + port_bonus;
+  }
   if (p.host.size() > 2 && p.host.compare(0, 2, "*.") == 0) {
     std::string_view suffix = std::string_view(p.host).substr(1);  // ".example.com"
     std::string_view host = target.host;
@@ -60,7 +64,9 @@ int flexibleScore(std::string_view pattern, const HostPort& target) {
 
 const Entry* exactMatch(const std::vector<Entry>& entries, std::string_view canonical) {
   for (const Entry& e : entries) {
-    if (e.pattern == canonical) return &e;
+    if (e.pattern == canonical) {
+      return &e;
+    }
   }
   return nullptr;
 }
@@ -81,7 +87,9 @@ const Entry* bestFlexibleMatch(const std::vector<Entry>& entries, const HostPort
 // The env variable's value when `name` is set and the variable is non-empty, else `fallback`.
 std::string envOr(const EnvLookup& env, std::string_view name, std::string fallback) {
   std::string_view trimmed = strings::trim(name);
-  if (trimmed.empty()) return fallback;
+  if (trimmed.empty()) {
+    return fallback;
+  }
   std::optional<std::string> value = env(trimmed);
   return value && !value->empty() ? *value : fallback;
 }
@@ -139,7 +147,9 @@ std::optional<RegistryAuth> dockerEntryAuth(const std::string& key, const json& 
   }
   auth.identity_token = stringField(value, "identitytoken");
   auth.registry_token = stringField(value, "registrytoken");
-  if (auth.isAnonymous()) return std::nullopt;  // e.g. placeholders written for credsStore
+  if (auth.isAnonymous()) {
+    return std::nullopt;  // e.g. placeholders written for credsStore
+  }
   return auth;
 }
 
@@ -152,7 +162,9 @@ void warnAboutHelpers(const json& doc, std::vector<std::string>& warnings) {
   auto helpers = doc.find("credHelpers");
   if (helpers != doc.end() && helpers->is_object() && !helpers->empty()) {
     std::vector<std::string> hosts;
-    for (const auto& item : helpers->items()) hosts.push_back(item.key());
+    for (const auto& item : helpers->items()) {
+      hosts.push_back(item.key());
+    }
     warnings.push_back(
         fmt::format("docker config: credHelpers are not executed; no credentials for {}",
                     strings::join(hosts, ", ")));
@@ -161,10 +173,14 @@ void warnAboutHelpers(const json& doc, std::vector<std::string>& warnings) {
 
 Result<std::string> readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kInvalidArgument, fmt::format("cannot read {}", path));
+  if (!in) {
+    return fail(ErrorCode::kInvalidArgument, fmt::format("cannot read {}", path));
+  }
   std::string text(kMaxDockerConfigBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return fail(ErrorCode::kInvalidArgument, fmt::format("cannot read {}", path));
+  if (in.bad()) {
+    return fail(ErrorCode::kInvalidArgument, fmt::format("cannot read {}", path));
+  }
   text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() > kMaxDockerConfigBytes) {
     return fail(ErrorCode::kInvalidArgument, fmt::format("{} is larger than 4 MiB", path));
@@ -187,13 +203,19 @@ Result<std::vector<Entry>> parseDockerConfig(const std::string& path, std::strin
   warnAboutHelpers(doc, warnings);
   std::vector<Entry> entries;
   auto auths = doc.find("auths");
-  if (auths == doc.end() || !auths->is_object()) return entries;
+  if (auths == doc.end() || !auths->is_object()) {
+    return entries;
+  }
   for (const auto& item : auths->items()) {
     std::optional<RegistryAuth> auth = dockerEntryAuth(item.key(), item.value(), warnings);
     std::string pattern = canonicalRegistryHost(item.key());
-    if (!auth || pattern.empty()) continue;
+    if (!auth || pattern.empty()) {
+      continue;
+    }
     Entry* existing = nullptr;
-    for (Entry& e : entries) existing = e.pattern == pattern ? &e : existing;
+    for (Entry& e : entries) {
+      existing = e.pattern == pattern ? &e : existing;
+    }
     if (existing == nullptr) {
       entries.push_back(Entry{pattern, std::move(*auth)});
     } else if (strings::toLower(strings::trim(item.key())) == pattern) {
@@ -207,9 +229,13 @@ Result<std::vector<Entry>> parseDockerConfig(const std::string& path, std::strin
 std::optional<std::string> dockerConfigPath(const StaticKeychain::Options& options,
                                             const EnvLookup& env, bool& required) {
   required = !options.docker_config_path.empty();
-  if (required) return options.docker_config_path;
+  if (required) {
+    return options.docker_config_path;
+  }
   std::optional<std::string> dir = env("DOCKER_CONFIG");
-  if (dir && !dir->empty()) return (std::filesystem::path(*dir) / "config.json").string();
+  if (dir && !dir->empty()) {
+    return (std::filesystem::path(*dir) / "config.json").string();
+  }
   std::optional<std::string> home = env("HOME");
   if (home && !home->empty()) {
     return (std::filesystem::path(*home) / ".docker" / "config.json").string();
@@ -222,7 +248,9 @@ std::optional<std::string> dockerConfigPath(const StaticKeychain::Options& optio
 EnvLookup processEnv() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr) {
+      return std::nullopt;
+    }
     return std::string(value);
   };
 }
@@ -230,7 +258,9 @@ EnvLookup processEnv() {
 std::string canonicalRegistryHost(std::string_view registry) {
   std::string s = strings::toLower(strings::trim(registry));
   for (std::string_view scheme : {"https://", "http://"}) {
-    if (s.compare(0, scheme.size(), scheme) == 0) s.erase(0, scheme.size());
+    if (s.compare(0, scheme.size(), scheme) == 0) {
+      s.erase(0, scheme.size());
+    }
   }
   s = s.substr(0, s.find('/'));
   if (s == image::kDockerHubLegacyDomain || s == image::kDockerHubApiHost) {
@@ -244,7 +274,9 @@ Result<std::unique_ptr<StaticKeychain>> StaticKeychain::create(Options options) 
   EnvLookup env = options.env ? options.env : processEnv();
   for (auto& [host, auth] : options.cli_credentials) {
     std::string pattern = canonicalRegistryHost(host);
-    if (pattern.empty() || auth.isAnonymous()) continue;
+    if (pattern.empty() || auth.isAnonymous()) {
+      continue;
+    }
     RegistryAuth copy = auth;
     copy.source = "cli";
     keychain->cli_.push_back(Entry{std::move(pattern), std::move(copy)});
@@ -253,19 +285,27 @@ Result<std::unique_ptr<StaticKeychain>> StaticKeychain::create(Options options) 
     const RegistryCredential& c = options.registry_credentials[i];
     std::string source = fmt::format("registryCredentials[{}]", i);
     std::optional<RegistryAuth> auth = credentialAuth(c, env, source, keychain->warnings_);
-    if (!auth) continue;
+    if (!auth) {
+      continue;
+    }
     std::vector<std::string> patterns{c.registry};
     patterns.insert(patterns.end(), c.registry_aliases.begin(), c.registry_aliases.end());
     for (const std::string& p : patterns) {
       std::string pattern = canonicalRegistryHost(p);
-      if (!pattern.empty()) keychain->configured_.push_back(Entry{std::move(pattern), *auth});
+      if (!pattern.empty()) {
+        keychain->configured_.push_back(Entry{std::move(pattern), *auth});
+      }
     }
   }
-  if (!options.use_docker_config) return keychain;
+  if (!options.use_docker_config) {
+    return keychain;
+  }
   bool required = false;
   std::optional<std::string> path = dockerConfigPath(options, env, required);
   std::error_code ec;
-  if (!path || (!required && !std::filesystem::exists(*path, ec))) return keychain;
+  if (!path || (!required && !std::filesystem::exists(*path, ec))) {
+    return keychain;
+  }
   ASSIGN_OR_RETURN(std::string text, readFile(*path));
   ASSIGN_OR_RETURN(keychain->docker_, parseDockerConfig(*path, text, keychain->warnings_));
   return keychain;
@@ -273,10 +313,18 @@ Result<std::unique_ptr<StaticKeychain>> StaticKeychain::create(Options options) 
 
 Result<RegistryAuth> StaticKeychain::resolve(std::string_view registry_host) {
   std::string canonical = canonicalRegistryHost(registry_host);
-  if (canonical.empty()) return fail(ErrorCode::kInvalidArgument, "empty registry host");
-  if (const Entry* e = exactMatch(cli_, canonical)) return e->auth;
-  if (const Entry* e = bestFlexibleMatch(configured_, splitHostPort(canonical))) return e->auth;
-  if (const Entry* e = exactMatch(docker_, canonical)) return e->auth;
+  if (canonical.empty()) {
+    return fail(ErrorCode::kInvalidArgument, "empty registry host");
+  }
+  if (const Entry* e = exactMatch(cli_, canonical)) {
+    return e->auth;
+  }
+  if (const Entry* e = bestFlexibleMatch(configured_, splitHostPort(canonical))) {
+    return e->auth;
+  }
+  if (const Entry* e = exactMatch(docker_, canonical)) {
+    return e->auth;
+  }
   RegistryAuth anonymous;
   anonymous.source = "anonymous";
   return anonymous;
