@@ -1,3 +1,17 @@
+# copycat_add_subdirectories(): add_subdirectory() for every folder of the current source dir
+# that has a CMakeLists.txt, in name order (src/ modules, test/ folders, bench/ programs).
+# Macro, not function: a subdirectory's targets and cache must land in the caller's scope.
+macro(copycat_add_subdirectories)
+  file(GLOB _copycat_children LIST_DIRECTORIES true RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} *)
+  list(SORT _copycat_children)
+  foreach(_copycat_child IN LISTS _copycat_children)
+    if(IS_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/${_copycat_child}
+       AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${_copycat_child}/CMakeLists.txt)
+      add_subdirectory(${_copycat_child})
+    endif()
+  endforeach()
+endmacro()
+
 # copycat_module(NAME SOURCES ... DEPS ...): one static library per folder under src/,
 # named copycat_<NAME>. Headers are included root-relative ("image/reference.h").
 function(copycat_module name)
