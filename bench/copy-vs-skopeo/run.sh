@@ -257,6 +257,9 @@ skopeo_cmd() {  # SRC_REF DST_REF
   printf '%s\n' skopeo --insecure-policy copy --all --quiet --src-tls-verify=false \
     --dest-tls-verify=false --src-no-creds --dest-no-creds "docker://$1" "docker://$2"
 }
+tool_cmd() {  # TOOL SRC_REF DST_REF SRC_HOST DST_HOST
+  if [[ $1 == copycat ]]; then copycat_cmd "$2" "$3" "$4" "$5"; else skopeo_cmd "$2" "$3"; fi
+}
 
 # The digest a registry serves for REPO:TAG (any manifest type), for the copy check.
 served_digest() {  # HOST REPO TAG
@@ -312,23 +315,15 @@ copy_round() {  # IMAGE TOOL REP
   local image=$1 tool=$2 rep=$3 cmd repo mount_repo
   start_registry dst
   repo="run-$RUN_ID/$image-$tool-r$rep"
-  if [[ $tool == copycat ]]; then
-    mapfile -t cmd < <(copycat_cmd "${IMG_REF[$image]}" "${REG_HOST[dst]}/$repo:v1" \
-      "${REG_HOST[src]}" "${REG_HOST[dst]}")
-  else
-    mapfile -t cmd < <(skopeo_cmd "${IMG_REF[$image]}" "${REG_HOST[dst]}/$repo:v1")
-  fi
+  mapfile -t cmd < <(tool_cmd "$tool" "${IMG_REF[$image]}" "${REG_HOST[dst]}/$repo:v1" \
+    "${REG_HOST[src]}" "${REG_HOST[dst]}")
   measure "$image" "$tool" cold "$rep" src dst -- "${cmd[@]}"
   check_copy "$image" "$tool" "${REG_HOST[dst]}" "$repo"
   measure "$image" "$tool" warm "$rep" src dst -- "${cmd[@]}"
   if [[ $rep == 1 ]]; then
     mount_repo="run-$RUN_ID/$image-$tool-mount"
-    if [[ $tool == copycat ]]; then
-      mapfile -t cmd < <(copycat_cmd "${REG_HOST[dst]}/$repo:v1" "${REG_HOST[dst]}/$mount_repo:v1" \
-        "${REG_HOST[dst]}" "${REG_HOST[dst]}")
-    else
-      mapfile -t cmd < <(skopeo_cmd "${REG_HOST[dst]}/$repo:v1" "${REG_HOST[dst]}/$mount_repo:v1")
-    fi
+    mapfile -t cmd < <(tool_cmd "$tool" "${REG_HOST[dst]}/$repo:v1" \
+      "${REG_HOST[dst]}/$mount_repo:v1" "${REG_HOST[dst]}" "${REG_HOST[dst]}")
     measure "$image" "$tool" mount "$rep" dst dst -- "${cmd[@]}"
     check_copy "$image" "$tool" "${REG_HOST[dst]}" "$mount_repo"
   fi
