@@ -50,9 +50,7 @@ if [[ $BUILD == 1 ]]; then
     (cd "$ROOT" && cmake --workflow --preset release) >&2
   fi
   note "building controller_bench in $BUILD_DIR"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g -DNDEBUG" -DCOPYCAT_WERROR=ON \
-    -DCOPYCAT_BUILD_BENCH=ON >&2
+  (cd "$ROOT" && cmake --preset bench -B "$BUILD_DIR") >&2
   cmake --build "$BUILD_DIR" -j2 --target controller_bench >&2
 fi
 DRIVER="$BUILD_DIR/bin/controller_bench"

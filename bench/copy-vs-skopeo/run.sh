@@ -52,9 +52,7 @@ if [[ $BUILD == 1 ]]; then
   note "building copycat (cmake --workflow --preset release)"
   (cd "$ROOT" && cmake --workflow --preset release) >&2
   note "building copycat_bench_fixtures in build/bench"
-  cmake -S "$ROOT" -B "$ROOT/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g -DNDEBUG" -DCOPYCAT_WERROR=ON \
-    -DCOPYCAT_BUILD_BENCH=ON >&2
+  (cd "$ROOT" && cmake --preset bench) >&2
   cmake --build "$ROOT/build/bench" -j2 --target copycat_bench_fixtures >&2
 fi
 [[ -x $COPYCAT ]] || die "no copycat binary at $COPYCAT"

@@ -35,9 +35,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $BUILD == 1 ]]; then
-  # Release at -O2 (CMake's Release default would be -O3).
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCOPYCAT_BUILD_BENCH=ON >/dev/null
+  (cd "$ROOT" && cmake --preset bench -B "$BUILD_DIR") >/dev/null
   cmake --build "$BUILD_DIR" -j2 --target watch_scale_server watch_scale_client >/dev/null
 fi
 SERVER_BIN="$BUILD_DIR/bench/watch-scale/watch_scale_server"
