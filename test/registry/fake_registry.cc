@@ -19,6 +19,10 @@ bool isDigest(const std::string& reference) { return reference.find(':') != std:
 
 }  // namespace
 
+// server_ is declared before the state its handlers use, so it would otherwise be destroyed
+// last, while a handler still reads an upload an aborted client left behind.
+FakeRegistry::~FakeRegistry() { server_.stop(); }
+
 FakeRegistry::FakeRegistry(Options options) : options_(options) {
   const std::string name = R"(/v2/(.+))";
   server_.get(

@@ -32,6 +32,10 @@ class FakeRegistry {
 
   FakeRegistry() : FakeRegistry(Options{}) {}
   explicit FakeRegistry(Options options);
+  // Stops the server (joining its handler threads) before the state they use goes away.
+  ~FakeRegistry();
+  FakeRegistry(const FakeRegistry&) = delete;
+  FakeRegistry& operator=(const FakeRegistry&) = delete;
   [[nodiscard]] Status start();
 
   [[nodiscard]] std::string host() const { return server_.authority(); }
